@@ -1,0 +1,4 @@
+export * from './schemas';
+export * from './channels';
+export * from './envelope';
+export * from './channel-names';

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/** Largest JPEG the renderer may hand to main (the cloudauth per-image limit). */
+export const MAX_CAPTURE_BYTES = 2 * 1024 * 1024;
+const MAX_CAPTURE_BASE64_CHARS = Math.ceil(MAX_CAPTURE_BYTES / 3) * 4;
+
+export const Language = z.enum(['zh-CN', 'en']);
+export type Language = z.infer<typeof Language>;
+
+export const CardType = z.enum(['resident', 'hkmotw', 'foreign2017', 'foreign2023']);
+export type CardType = z.infer<typeof CardType>;
+
+export const EncodedImage = z.strictObject({
+  mime: z.enum(['image/jpeg', 'image/png', 'image/bmp']),
+  base64: z.string().min(1).max(MAX_CAPTURE_BASE64_CHARS).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'not base64'),
+});
+export type EncodedImage = z.infer<typeof EncodedImage>;
+
+/** What the renderer may know about a card: enough to greet and show, never the full ID number or address. */
+export const CardPublic = z.strictObject({
+  cardId: z.string(),
+  type: CardType,
+  name: z.string(),
+  englishName: z.string().optional(),
+  sex: z.enum(['male', 'female', 'unknown']),
+  idNumberMasked: z.string(),
+  validUntil: z.string(),
+  expired: z.boolean(),
+  /** Decoded chip photo for display; null when no WLT decoder is available. */
+  photo: EncodedImage.nullable(),
+  warnings: z.array(z.string()),
+});
+export type CardPublic = z.infer<typeof CardPublic>;
+
+export const ReaderState = z.enum(['searching', 'ready', 'simulated', 'error', 'sam-fault']);
+export const ReaderStatus = z.strictObject({
+  state: ReaderState,
+  transport: z.enum(['serial', 'hid', 'usb', 'vendor', 'simulator']).nullable(),
+  description: z.string(),
+  canSimulate: z.boolean(),
+});
+export type ReaderStatus = z.infer<typeof ReaderStatus>;
+
+export const VerifyProvider = z.enum(['local', 'cloudauth']);
+export const FaceBackend = z.enum(['webgpu', 'webgl', 'wasm', 'cpu']);
+export type FaceBackend = z.infer<typeof FaceBackend>;
+
+export const SystemInfo = z.strictObject({
+  appVersion: z.string(),
+  shell: z.enum(['electron', 'web']),
+  faceBackends: z.strictObject({
+    /** Backend the renderer's capture loop chose, once it has reported one. */
+    renderer: FaceBackend.nullable(),
+    /** Backends the main-process face engine can use. */
+    local: z.array(z.string()),
+  }),
+  reader: ReaderStatus,
+  verify: z.strictObject({ provider: VerifyProvider, ready: z.boolean(), detail: z.string() }),
+});
+export type SystemInfo = z.infer<typeof SystemInfo>;
+
+export const LivenessCheck = z.strictObject({
+  name: z.string().max(64),
+  ran: z.boolean(),
+  score: z.number().finite().nullable(),
+  threshold: z.number().finite().nullable(),
+  passed: z.boolean(),
+});
+export const ActiveChallenge = z.enum(['blink', 'turn-left', 'turn-right', 'open-mouth']);
+export type ActiveChallenge = z.infer<typeof ActiveChallenge>;
+export const LivenessRecord = z.strictObject({
+  passed: z.boolean(),
+  challenge: ActiveChallenge.nullable(),
+  checks: z.array(LivenessCheck).max(32),
+  durationMs: z.number().int().nonnegative(),
+});
+export type LivenessRecord = z.infer<typeof LivenessRecord>;
+
+export const VerifySubmit = z.strictObject({
+  cardId: z.string().min(1).max(64),
+  image: EncodedImage.extend({ mime: z.literal('image/jpeg') }),
+  liveness: LivenessRecord,
+});
+export type VerifySubmit = z.infer<typeof VerifySubmit>;
+
+export const VerifyStage = z.enum(['queued', 'preparing', 'comparing', 'submitting', 'polling', 'done']);
+export const VerifyProgress = z.strictObject({ verificationId: z.string(), stage: VerifyStage });
+export type VerifyProgress = z.infer<typeof VerifyProgress>;
+
+export const Verdict = z.enum(['pass', 'fail', 'error']);
+export const VerifyResult = z.strictObject({
+  verificationId: z.string(),
+  verdict: Verdict,
+  provider: VerifyProvider,
+  /** SimilarityScore in [0, 100], when a comparison happened. */
+  score: z.number().nullable(),
+  /** Score needed to pass at the configured FAR. */
+  threshold: z.number().nullable(),
+  far: z.number().nullable(),
+  /** Machine-readable reason for fail/error, e.g. Error.NoFaceDetected, liveness-failed. */
+  reason: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type VerifyResult = z.infer<typeof VerifyResult>;
+
+export const CaptureSettings = z.strictObject({
+  cameraDeviceId: z.string().nullable(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  preferredBackend: z.enum(['auto', 'webgpu', 'webgl', 'wasm']),
+  minFaceRatio: z.number().positive(),
+  maxYawRad: z.number().positive(),
+  maxPitchRad: z.number().positive(),
+  minSharpness: z.number().nonnegative(),
+  antispoofMin: z.number().min(0).max(1),
+  livenessMin: z.number().min(0).max(1),
+  activeChallenges: z.array(ActiveChallenge),
+  challengeTimeoutMs: z.number().int().positive(),
+  captureTimeoutMs: z.number().int().positive(),
+});
+export type CaptureSettings = z.infer<typeof CaptureSettings>;
+
+/** Settings the renderer may read; secrets and paths stay in main. */
+export const PublicSettings = z.strictObject({
+  language: Language,
+  capture: CaptureSettings,
+  resultDisplayMs: z.number().int().positive(),
+  consentTimeoutMs: z.number().int().positive(),
+});
+export type PublicSettings = z.infer<typeof PublicSettings>;
+
+export const RendererReport = z.strictObject({ faceBackend: FaceBackend });
+
+export const ReaderSimulate = z.strictObject({ action: z.enum(['present', 'remove']) });
+
+export const ReaderError = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  sw3: z.number().int().min(0).max(255).nullable(),
+});
+export type ReaderError = z.infer<typeof ReaderError>;

@@ -1,0 +1,74 @@
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+const root = import.meta.dirname;
+
+// Every Node-side program we ship is one entry of the "main" build, so the Electron shell,
+// the web host, the CLI and worker threads share one bundle graph and one set of externals.
+const nodeEntries: Record<string, string> = {
+  index: 'main/index.ts',
+  'web-host': 'main/web-host.ts',
+  cli: 'main/cli/index.ts',
+  'face-worker': 'face/worker.ts',
+  'vendor-sdk-child': 'native/vendor/child.ts',
+};
+const input = Object.fromEntries(
+  Object.entries(nodeEntries)
+    .filter(([, file]) => existsSync(resolve(root, file)))
+    .map(([name, file]) => [name, resolve(root, file)]),
+);
+
+/**
+ * Human's models and the tfjs wasm binaries are served by the app itself (app:// or the web
+ * host), never from a CDN, so the kiosk works offline. They are copied next to the renderer build.
+ */
+function copyFaceAssets(): Plugin {
+  const assets = [
+    { from: 'node_modules/@vladmandic/human/models', to: 'human/models', keep: /\.(json|bin)$/ },
+    { from: 'node_modules/@tensorflow/tfjs-backend-wasm/dist', to: 'human/wasm', keep: /\.wasm$/ },
+  ];
+  return {
+    name: 'renzheng-copy-face-assets',
+    apply: 'build',
+    closeBundle() {
+      for (const asset of assets) {
+        const target = resolve(root, 'out/renderer', asset.to);
+        mkdirSync(target, { recursive: true });
+        for (const file of readdirSync(resolve(root, asset.from)).filter((f) => asset.keep.test(f))) {
+          cpSync(resolve(root, asset.from, file), resolve(target, file));
+        }
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input, output: { format: 'es', entryFileNames: '[name].js' } },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // Sandboxed preloads must be CommonJS.
+      rollupOptions: {
+        input: { index: resolve(root, 'preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [react(), copyFaceAssets()],
+    base: './',
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: { input: resolve(root, 'renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,157 @@
+import type { RgbImage } from './image/rgb';
+
+/** A 2-D point in pixels. */
+export type Point = readonly [number, number];
+
+/**
+ * The five landmarks embedding models are aligned on, in image order:
+ * eye on the image left, eye on the image right, nose tip, mouth corner left, mouth corner right.
+ */
+export type FivePoints = readonly [Point, Point, Point, Point, Point];
+
+/** x' = a*x - b*y + tx ; y' = b*x + a*y + ty (rotation + uniform scale + shift, no shear). */
+export interface Similarity {
+  a: number;
+  b: number;
+  tx: number;
+  ty: number;
+}
+
+/** Least-squares similarity transform mapping `from` onto `to` (Umeyama 1991, reflection-free in 2-D). */
+export function estimateSimilarity(from: readonly Point[], to: readonly Point[]): Similarity {
+  const n = from.length;
+  if (n !== to.length || n < 2) throw new Error('estimateSimilarity needs two equally long lists of at least 2 points');
+  let fx = 0, fy = 0, gx = 0, gy = 0;
+  for (let i = 0; i < n; i++) {
+    fx += from[i]![0]; fy += from[i]![1]; gx += to[i]![0]; gy += to[i]![1];
+  }
+  fx /= n; fy /= n; gx /= n; gy /= n;
+  let sxx = 0, sxy = 0, norm = 0;
+  for (let i = 0; i < n; i++) {
+    const px = from[i]![0] - fx, py = from[i]![1] - fy;
+    const qx = to[i]![0] - gx, qy = to[i]![1] - gy;
+    sxx += px * qx + py * qy;
+    sxy += px * qy - py * qx;
+    norm += px * px + py * py;
+  }
+  if (norm === 0) throw new Error('estimateSimilarity: source points coincide');
+  const a = sxx / norm;
+  const b = sxy / norm;
+  return { a, b, tx: gx - (a * fx - b * fy), ty: gy - (b * fx + a * fy) };
+}
+
+export function applySimilarity(t: Similarity, p: Point): Point {
+  return [t.a * p[0] - t.b * p[1] + t.tx, t.b * p[0] + t.a * p[1] + t.ty];
+}
+
+export function invertSimilarity(t: Similarity): Similarity {
+  const d = t.a * t.a + t.b * t.b;
+  const a = t.a / d, b = -t.b / d;
+  return { a, b, tx: -(a * t.tx - b * t.ty), ty: -(b * t.tx + a * t.ty) };
+}
+
+/**
+ * Warp `image` into a `size`x`size` crop where `toCrop` maps source pixels to crop pixels.
+ * Bilinear sampling; outside the source reads edge pixels (replicate), which disturbs the models less
+ * than black borders when a face sits at the edge of a tight chip photo.
+ * Returns float RGB 0..255, HWC; with `mirror` the crop is flipped left-right.
+ */
+export function warpToCrop(image: RgbImage, toCrop: Similarity, size: number, mirror = false): Float32Array {
+  const inv = invertSimilarity(toCrop);
+  const out = new Float32Array(size * size * 3);
+  const { width: w, height: h, data } = image;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const cx = mirror ? size - 1 - x : x;
+      // Pixel centres: sample at the centre of each output pixel.
+      const ox = cx + 0.5, oy = y + 0.5;
+      let sx = inv.a * ox - inv.b * oy + inv.tx - 0.5;
+      let sy = inv.b * ox + inv.a * oy + inv.ty - 0.5;
+      sx = Math.min(Math.max(sx, 0), w - 1);
+      sy = Math.min(Math.max(sy, 0), h - 1);
+      const x0 = Math.floor(sx), y0 = Math.floor(sy);
+      const x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
+      const dx = sx - x0, dy = sy - y0;
+      const i00 = (y0 * w + x0) * 3, i01 = (y0 * w + x1) * 3, i10 = (y1 * w + x0) * 3, i11 = (y1 * w + x1) * 3;
+      const o = (y * size + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const top = data[i00 + c]! + (data[i01 + c]! - data[i00 + c]!) * dx;
+        const bottom = data[i10 + c]! + (data[i11 + c]! - data[i10 + c]!) * dx;
+        out[o + c] = top + (bottom - top) * dy;
+      }
+    }
+  }
+  return out;
+}
+
+/** A canonical face layout: where the five points should land, as fractions of the crop side. */
+export interface FaceTemplate {
+  size: number;
+  points: FivePoints;
+}
+
+/** Scale a template given in fractions of the side to pixels. */
+export function templatePixels(template: FaceTemplate): FivePoints {
+  return template.points.map(([x, y]) => [x * template.size, y * template.size] as Point) as unknown as FivePoints;
+}
+
+/** Similarity transform mapping the detected points onto the template. */
+export function alignTo(points: FivePoints, template: FaceTemplate): Similarity {
+  return estimateSimilarity(points, templatePixels(template));
+}
+
+/**
+ * dlib's 5-point mean face (eye centres, nose, mouth corners from the 68-point mean shape) with
+ * `padding` as in dlib's get_face_chip_details: the mean shape occupies the middle 1/(1+2p) of the crop.
+ */
+export function dlibTemplate(size: number, padding: number): FaceTemplate {
+  const mean: FivePoints = [
+    [0.224152, 0.2119465],
+    [0.75610125, 0.2119465],
+    [0.490127, 0.628106],
+    [0.254149, 0.780233],
+    [0.726104, 0.780233],
+  ];
+  const s = (v: number) => (padding + v) / (2 * padding + 1);
+  return { size, points: mean.map(([x, y]) => [s(x), s(y)] as Point) as unknown as FivePoints };
+}
+
+/** ArcFace / InsightFace 112x112 reference points (used by MobileFaceNet-style models). */
+export function arcfaceTemplate(size = 112): FaceTemplate {
+  const ref: FivePoints = [
+    [38.2946, 51.6963],
+    [73.5318, 51.5014],
+    [56.0252, 71.7366],
+    [41.5493, 92.3655],
+    [70.7299, 92.2041],
+  ];
+  return { size, points: ref.map(([x, y]) => [x / 112, y / 112] as Point) as unknown as FivePoints };
+}
+
+export function eyeDistance(points: FivePoints): number {
+  return Math.hypot(points[1][0] - points[0][0], points[1][1] - points[0][1]);
+}
+
+/**
+ * Like warpToCrop, but first renders the face no sharper than `maxEyeDistance` pixels between the eyes
+ * and then scales it up to the template size. Matching the resolution of a sharp live photo to a
+ * blurry ~100-pixel chip photo makes their embeddings comparable (both models see the same detail).
+ */
+export function warpToCropAtResolution(
+  image: RgbImage,
+  points: FivePoints,
+  template: FaceTemplate,
+  maxEyeDistance: number,
+  mirror = false,
+): Float32Array {
+  const toCrop = alignTo(points, template);
+  const templateEyes = eyeDistance(templatePixels(template));
+  const scale = Math.min(1, maxEyeDistance / templateEyes, maxEyeDistance / eyeDistance(points));
+  if (scale >= 0.999) return warpToCrop(image, toCrop, template.size, mirror);
+  const small = Math.max(8, Math.round(template.size * scale));
+  const s = small / template.size;
+  const low = warpToCrop(image, { a: toCrop.a * s, b: toCrop.b * s, tx: toCrop.tx * s, ty: toCrop.ty * s }, small, mirror);
+  const lowImage: RgbImage = { width: small, height: small, data: Uint8Array.from(low, (v) => Math.round(v)) };
+  const up = 1 / s;
+  return warpToCrop(lowImage, { a: up, b: 0, tx: 0, ty: 0 }, template.size);
+}

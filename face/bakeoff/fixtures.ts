@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One photo of the shared face fixtures with its identity. */
+export interface FixturePhoto {
+  file: string;
+  identity: string;
+}
+
+/** Read identities.tsv (file<TAB>identity, '-' = no single subject, which is skipped). */
+export async function readIdentities(fixturesDir: string): Promise<FixturePhoto[]> {
+  const text = await readFile(join(fixturesDir, 'identities.tsv'), 'utf8');
+  return text
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t'))
+    .filter((cells): cells is [string, string] => cells.length >= 2 && !!cells[0] && !!cells[1] && cells[1] !== '-')
+    .map(([file, identity]) => ({ file, identity: identity.trim() }));
+}
+
+/**
+ * Genuine pairs: chip mimic of photo i vs full-size photo j ≠ i of the same identity (ordered, both ways).
+ * Impostor pairs: chip mimic of i vs full-size j of any other identity.
+ */
+export function buildPairs(photos: readonly FixturePhoto[]): { genuine: [number, number][]; impostor: [number, number][] } {
+  const genuine: [number, number][] = [];
+  const impostor: [number, number][] = [];
+  photos.forEach((a, i) =>
+    photos.forEach((b, j) => {
+      if (i === j) return;
+      (a.identity === b.identity ? genuine : impostor).push([i, j]);
+    }),
+  );
+  return { genuine, impostor };
+}

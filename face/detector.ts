@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import type { FivePoints, Point } from './align';
+import { FaceError } from './errors';
+import type { RgbImage } from './image/rgb';
+import { packageDir, requireFile, type Tf } from './runtime';
+
+/** One face found by the detector, in source-image pixels. */
+export interface DetectedFace {
+  /** Tight box around the face mesh (brow to chin, cheek to cheek), clipped to the image. */
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  points: FivePoints;
+  /** Head pose in radians (Human's facemesh-based estimate). */
+  pose: { pitch: number; yaw: number; roll: number };
+  /** Present only when detect() was asked for attributes. */
+  attributes?: { age: number; gender: 'male' | 'female' | 'unknown'; genderScore: number; happy: number };
+}
+
+/** The part of Human's result we read; typed here because the package's type exports are unusable. */
+interface HumanFace {
+  box: [number, number, number, number];
+  score: number;
+  mesh: [number, number, number?][];
+  annotations: Record<string, [number, number, number?][]>;
+  rotation?: { angle: { pitch: number; yaw: number; roll: number } } | null;
+  age?: number;
+  gender?: string;
+  genderScore?: number;
+  emotion?: { score: number; emotion: string }[];
+}
+interface HumanInstance {
+  load(): Promise<void>;
+  warmup(): Promise<unknown>;
+  detect(input: unknown, config?: object): Promise<{ face: HumanFace[]; error?: string | null }>;
+  models: { stats(): { modelStats: { name: string; loaded: boolean; url: string }[] } };
+}
+
+// Mediapipe face-mesh indices of the mouth corners (subject's right = image left, then image right).
+const MOUTH_LEFT = 61;
+const MOUTH_RIGHT = 291;
+
+function centroid(points: [number, number, number?][]): Point {
+  let x = 0, y = 0;
+  for (const p of points) { x += p[0]; y += p[1]; }
+  return [x / points.length, y / points.length];
+}
+
+/** Five alignment points from Human's 468-point mesh, ordered left-to-right in the image. */
+export function fivePointsFromMesh(face: Pick<HumanFace, 'mesh' | 'annotations'>): FivePoints {
+  const a = face.annotations;
+  const eyeA = centroid([...(a.rightEyeUpper0 ?? []), ...(a.rightEyeLower0 ?? [])]);
+  const eyeB = centroid([...(a.leftEyeUpper0 ?? []), ...(a.leftEyeLower0 ?? [])]);
+  const nose = a.noseTip?.[0] ?? face.mesh[1];
+  const mouthA = face.mesh[MOUTH_LEFT];
+  const mouthB = face.mesh[MOUTH_RIGHT];
+  if (!nose || !mouthA || !mouthB || Number.isNaN(eyeA[0]) || Number.isNaN(eyeB[0])) {
+    throw new FaceError('Error.NoFaceDetected', 'The face was found but its landmarks were not; use a frontal, unobstructed photo.');
+  }
+  return [eyeA, eyeB, [nose[0], nose[1]], [mouthA[0], mouthA[1]], [mouthB[0], mouthB[1]]];
+}
+
+/** Bounding box of the mesh points; Human's own box is padded for its crop and is much larger than the face. */
+export function meshBox(mesh: [number, number, number?][], width: number, height: number): DetectedFace['box'] {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const [x, y] of mesh) {
+    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+  }
+  x0 = Math.max(0, x0); y0 = Math.max(0, y0); x1 = Math.min(width, x1); y1 = Math.min(height, y1);
+  return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
+}
+
+export interface DetectorOptions {
+  /** Detections below this confidence are ignored. */
+  minConfidence?: number;
+  /** Also load Human's faceres (age, gender) and emotion models for detectAttributes. */
+  attributes?: boolean;
+}
+
+/** Face detection and landmarks with Human (BlazeFace + FaceMesh), wasm backend, models from the npm package. */
+export class FaceDetector {
+  private constructor(
+    private readonly tf: Tf,
+    private readonly human: HumanInstance,
+    private readonly withAttributes: boolean,
+  ) {}
+
+  static async create(tf: Tf, options: DetectorOptions = {}): Promise<FaceDetector> {
+    const dir = packageDir('@vladmandic/human');
+    const { Human } = requireFile<{ Human: new (config: object) => HumanInstance }>(join(dir, 'dist', 'human.node-wasm.js'));
+    const attributes = options.attributes ?? true;
+    const human = new Human({
+      backend: 'wasm',
+      wasmPath: `${join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist')}/`,
+      modelBasePath: `file://${join(dir, 'models')}/`,
+      debug: false,
+      // Every call is a decision on a new image: never reuse a cached result.
+      cacheSensitivity: 0,
+      skipAllowed: false,
+      filter: { enabled: false },
+      face: {
+        enabled: true,
+        detector: { rotation: true, maxDetected: 10, minConfidence: options.minConfidence ?? 0.3, skipFrames: 0, skipTime: 0, minSize: 0 },
+        mesh: { enabled: true },
+        iris: { enabled: false },
+        attention: { enabled: false },
+        description: { enabled: attributes, skipFrames: 0, skipTime: 0 },
+        emotion: { enabled: attributes, skipFrames: 0, skipTime: 0 },
+        antispoof: { enabled: false },
+        liveness: { enabled: false },
+        gear: { enabled: false },
+      },
+      body: { enabled: false },
+      hand: { enabled: false },
+      object: { enabled: false },
+      gesture: { enabled: false },
+      segmentation: { enabled: false },
+    });
+    await human.load();
+    const failed = human.models.stats().modelStats.filter((m) => !m.loaded).map((m) => m.name);
+    if (failed.length) throw new FaceError('Error.ModelMissing', `Human models failed to load: ${failed.join(', ')}; reinstall @vladmandic/human.`);
+    return new FaceDetector(tf, human, attributes);
+  }
+
+  /** All faces, largest first. With `attributes`, age/gender/emotion are filled in (slower). */
+  async detect(image: RgbImage, attributes = false): Promise<DetectedFace[]> {
+    if (attributes && !this.withAttributes) throw new Error('FaceDetector was created without attribute models');
+    const input = this.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    try {
+      const result = await this.human.detect(input, {
+        face: { description: { enabled: attributes }, emotion: { enabled: attributes } },
+      });
+      if (result.error) throw new FaceError('Error.InternalError', `Face detection failed: ${result.error}`);
+      const faces: DetectedFace[] = [];
+      for (const f of result.face) {
+        if (!f.mesh || f.mesh.length < 300) continue;
+        const box = meshBox(f.mesh, image.width, image.height);
+        const angle = f.rotation?.angle ?? { pitch: 0, yaw: 0, roll: 0 };
+        const face: DetectedFace = {
+          box,
+          score: f.score,
+          points: fivePointsFromMesh(f),
+          pose: { pitch: angle.pitch, yaw: angle.yaw, roll: angle.roll },
+        };
+        if (attributes) {
+          const gender = f.gender === 'male' || f.gender === 'female' ? f.gender : 'unknown';
+          const happy = f.emotion?.find((e) => e.emotion === 'happy')?.score ?? 0;
+          face.attributes = { age: f.age ?? 0, gender, genderScore: f.genderScore ?? 0, happy };
+        }
+        faces.push(face);
+      }
+      return faces.sort((p, q) => q.box.width * q.box.height - p.box.width * p.box.height);
+    } finally {
+      input.dispose();
+    }
+  }
+}

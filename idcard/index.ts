@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './frame';
+export * from './status';
+export * from './commands';
+export * from './reply';
+export * from './card';
+export * from './id-number';
+export * from './nation';
+export * from './layouts';
+export * from './synthetic';
+export * from './sim-device';
+export { isKnownRegionCode } from './regions';
+export * from './sim-faults';

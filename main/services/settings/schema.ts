@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { CaptureSettings, Language } from '../../../contract';
+import type { WltAbi } from '../../../native/wlt/types';
+
+const WLT_ABIS = ['unpack-raw', 'bmp-length', 'bmp-buffer', 'file'] as const satisfies readonly WltAbi[];
+
+const ReaderSettings = z.strictObject({
+  /**
+   * auto: the configured serial path, else a plugged-in known reader answering SAM status, else
+   * the simulated demo reader. sam-simulator runs the SAM simulator through the full frame codec.
+   */
+  mode: z.enum(['auto', 'simulated', 'sam-simulator', 'serial', 'hid', 'usb', 'vendor']).default('auto'),
+  serialPath: z.string().optional(),
+  hid: z.strictObject({ vendorId: z.number().int(), productId: z.number().int(), path: z.string().optional() }).optional(),
+  usb: z.strictObject({ vendorId: z.number().int(), productId: z.number().int() }).optional(),
+  /** Read fingerprints too (command 30 10); they are never stored. */
+  fingerprints: z.boolean().default(false),
+  vendorLibrary: z.string().optional(),
+  /** The reader vendor's WLT photo decoder (see native/wlt/types.ts for each field's meaning). */
+  wltDecoder: z
+    .strictObject({
+      library: z.string(),
+      symbol: z.string().optional(),
+      abi: z.enum(WLT_ABIS).optional(),
+      vendorCode: z.number().int().optional(),
+      fileInterface: z.number().int().optional(),
+      rawChannelOrder: z.enum(['rgb', 'bgr']).optional(),
+      rawRowOrder: z.enum(['bottom-up', 'top-down']).optional(),
+      callingConvention: z.enum(['cdecl', 'stdcall']).optional(),
+    })
+    .optional(),
+  /** Vendor SDK port: 1-16 serial, 1001-1016 USB. */
+  vendorPort: z.number().int().positive().optional(),
+  baudRate: z.union([z.literal(115200), z.literal(57600), z.literal(38400), z.literal(19200), z.literal(9600)]).optional(),
+  healthIntervalMs: z.number().int().min(1000).optional(),
+  pollIntervalMs: z.number().int().min(50).max(5000).default(300),
+});
+
+const CloudauthSettings = z.strictObject({
+  endpoint: z.string().url().default('https://cloudauth.aliyuncs.com'),
+  region: z.string().default('cn-hangzhou'),
+  apiVersion: z.enum(['2018-09-16', '2019-03-07']).default('2018-09-16'),
+  /** compare: CompareFaces only; rpmin: GetVerifyToken → SubmitMaterials → GetStatus. */
+  mode: z.enum(['compare', 'rpmin']).default('compare'),
+  biz: z.string().optional(),
+  accessKeyId: z.string().optional(),
+  accessKeySecret: z.string().optional(),
+  timeoutMs: z.number().int().positive().default(15_000),
+});
+
+const VerifySettings = z.strictObject({
+  provider: z.enum(['local', 'cloudauth']).default('local'),
+  /** Chosen false-accept rate; the pass threshold is derived from calibration at this FAR. */
+  far: z.union([z.literal(0.0001), z.literal(0.001), z.literal(0.01)]).default(0.001),
+  /** A failed liveness check fails the verification even when the faces match. */
+  requireLiveness: z.boolean().default(true),
+  cloudauth: CloudauthSettings.prefault({}),
+});
+
+const AuditSettings = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Off by default: biometric images are kept only when an operator turns this on. */
+  storeImages: z.boolean().default(false),
+  /** SQLite file; relative paths resolve against the data directory. */
+  file: z.string().default('audit.sqlite'),
+});
+
+const defaultCapture: CaptureSettings = {
+  cameraDeviceId: null,
+  width: 1280,
+  height: 720,
+  preferredBackend: 'auto',
+  minFaceRatio: 0.18,
+  maxYawRad: 0.35,
+  maxPitchRad: 0.35,
+  minSharpness: 0.25,
+  antispoofMin: 0.5,
+  livenessMin: 0.5,
+  activeChallenges: ['blink', 'turn-left', 'turn-right', 'open-mouth'],
+  challengeTimeoutMs: 8000,
+  captureTimeoutMs: 30_000,
+};
+
+export const Settings = z.strictObject({
+  language: Language.default('zh-CN'),
+  reader: ReaderSettings.prefault({}),
+  verify: VerifySettings.prefault({}),
+  capture: CaptureSettings.partial().transform((partial) => ({ ...defaultCapture, ...partial })).prefault({}),
+  audit: AuditSettings.prefault({}),
+  resultDisplayMs: z.number().int().positive().default(6000),
+  consentTimeoutMs: z.number().int().positive().default(30_000),
+});
+export type Settings = z.infer<typeof Settings>;
+export type SettingsInput = z.input<typeof Settings>;

@@ -1,0 +1,4 @@
+export { createVendorReader, type CreateVendorReaderOptions, type VendorCard, type VendorReader } from './reader';
+export { VendorSdkError, type VendorSdkErrorCode } from './errors';
+export { resolveChildEntry, BUNDLED_CHILD, type ChildLaunch } from './host';
+export { describeSdtCode } from './sdtapi';

@@ -1,0 +1,3 @@
+export { createWltDecoder, wltSessionFor, type CreateWltDecoderOptions } from './decoder';
+export { bmpFromRawPixels, validateChipPhotoBmp } from './bmp';
+export * from './types';

@@ -1,0 +1,98 @@
+import type { Human, Result } from '@vladmandic/human';
+import type { CaptureSettings } from '../../../contract';
+import { backendCandidates, type BrowserBackend, type GraphicsProbe } from '../../../face/capture/backend';
+import { CAPTURE_MODELS, captureHumanConfig } from './human-config';
+
+export type FaceEngineErrorCode = 'no-backend' | 'models-missing';
+
+export class FaceEngineError extends Error {
+  constructor(readonly code: FaceEngineErrorCode, message: string) {
+    super(message);
+    this.name = 'FaceEngineError';
+  }
+}
+
+export interface FaceEngine {
+  readonly backend: BrowserBackend;
+  readonly human: Human;
+  detect(input: HTMLCanvasElement | HTMLVideoElement): Promise<Result>;
+}
+
+interface NavigatorGpu {
+  gpu?: { requestAdapter(): Promise<unknown> };
+}
+
+/** What graphics this browser really has: a WebGPU adapter, and the WebGL renderer's name. */
+export async function probeGraphics(): Promise<GraphicsProbe> {
+  let webgpuAdapter = false;
+  try {
+    webgpuAdapter = Boolean(await (navigator as Navigator & NavigatorGpu).gpu?.requestAdapter());
+  } catch {
+    webgpuAdapter = false;
+  }
+  let webglRenderer: string | null = null;
+  const canvas = document.createElement('canvas');
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (gl) {
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    webglRenderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+  }
+  return { webgpuAdapter, webglRenderer };
+}
+
+/** Names of configured models that did not load; loaded() is not trusted here (it lists failures too). */
+export function missingModels(human: Human): string[] {
+  const stats = human.models.stats().modelStats;
+  return CAPTURE_MODELS.filter((name) => !stats.some((m) => m.name === name && m.loaded && m.sizeLoadedWeights > 0));
+}
+
+async function tryBackend(backend: BrowserBackend, assetsBase: string): Promise<FaceEngine> {
+  const { Human } = await import('@vladmandic/human');
+  const human = new Human({ ...captureHumanConfig(backend, assetsBase), cacheModels: false });
+  await human.load();
+  const active = human.tf.getBackend();
+  if (active !== backend) throw new FaceEngineError('no-backend', `backend ${backend} did not start (tfjs is on ${active || 'none'})`);
+  const missing = missingModels(human);
+  if (missing.length) {
+    throw new FaceEngineError('models-missing', `face models failed to load: ${missing.join(', ')} (from ${new URL('human/models/', assetsBase).href})`);
+  }
+  // One real inference proves the backend compiles and runs the models, not just that it initialised.
+  const probe = document.createElement('canvas');
+  probe.width = 64;
+  probe.height = 64;
+  const warm = await human.detect(probe);
+  if (warm.error) throw new FaceEngineError('no-backend', `backend ${backend} failed its first inference: ${warm.error}`);
+  return { backend, human, detect: (input) => human.detect(input) };
+}
+
+let loading: { key: string; engine: Promise<FaceEngine> } | null = null;
+
+/**
+ * Human on the best backend this machine really has (webgpu, then hardware webgl, then wasm),
+ * models and wasm binaries from the app's own origin. Loaded once per page and reused.
+ */
+export function loadFaceEngine(preferred: CaptureSettings['preferredBackend'], assetsBase = location.href): Promise<FaceEngine> {
+  const key = `${preferred}|${assetsBase}`;
+  if (loading?.key === key) return loading.engine;
+  const engine = (async () => {
+    const candidates = backendCandidates(preferred, await probeGraphics());
+    const failures: string[] = [];
+    for (const backend of candidates) {
+      try {
+        return await tryBackend(backend, assetsBase);
+      } catch (error) {
+        // Missing models are missing on every backend: no point trying the next one.
+        if (error instanceof FaceEngineError && error.code === 'models-missing') throw error;
+        failures.push(`${backend}: ${(error as Error).message}`);
+      }
+    }
+    throw new FaceEngineError('no-backend', `no face backend could start (${failures.join('; ')})`);
+  })();
+  loading = { key, engine };
+  // A failed load may be retried by the next capture (e.g. after the models were restored).
+  engine.catch(() => {
+    if (loading?.engine === engine) loading = null;
+  });
+  return engine;
+}

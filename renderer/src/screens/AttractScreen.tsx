@@ -1,0 +1,20 @@
+import type { ReaderStatus } from '../../../contract';
+import type { Translate } from './types';
+
+export function AttractScreen({ t, reader, onSimulate }: { t: Translate; reader: ReaderStatus | null; onSimulate(): void }) {
+  return (
+    <main className="screen attract" data-screen="attract">
+      <div className="card-slot" aria-hidden="true" />
+      <h1>{t('attractTitle')}</h1>
+      <p className="hint">{t('attractHint')}</p>
+      {reader?.state === 'searching' && <p className="status">{t('readerSearching')}</p>}
+      {(reader?.state === 'error' || reader?.state === 'sam-fault') && <p className="status warn">{t('readerFault')}</p>}
+      {reader?.canSimulate && (
+        <div className="demo">
+          <p className="badge">{t('demoBadge')}</p>
+          <button className="secondary" data-testid="simulate-card" onClick={onSimulate}>{t('simulateCard')}</button>
+        </div>
+      )}
+    </main>
+  );
+}

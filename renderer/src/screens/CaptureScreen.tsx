@@ -1,0 +1,158 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CaptureSettings, CardPublic, ContractClient, FaceBackend, Language } from '../../../contract';
+import { pickChallenge } from '../../../face/capture/challenges';
+import type { Arrow, PromptKey } from '../../../face/capture/guidance';
+import { CaptureSession, type CapturePhase, type CaptureStep } from '../../../face/capture/session';
+import type { Box } from '../../../face/capture/types';
+import type { CameraError, CameraStatus } from '../capture/camera';
+import { CaptureLoop, type CapturedFrame } from '../capture/capture-loop';
+import { CaptureOverlay } from '../capture/CaptureOverlay';
+import { CaptureView } from '../capture/CaptureView';
+import { loadFaceEngine, type FaceEngine } from '../capture/face-engine';
+import { LIVENESS_NOTE, promptText } from '../capture/prompts';
+import { PromptSpeaker } from '../capture/speech';
+import '../capture/capture.css';
+import type { FlowEvent } from '../flow/machine';
+import type { Translate } from './types';
+
+export interface CaptureScreenProps {
+  t: Translate;
+  client: ContractClient;
+  card: CardPublic;
+  settings: CaptureSettings;
+  language: Language;
+  send(event: FlowEvent): void;
+}
+
+interface CaptureViewState {
+  phase: CapturePhase | 'loading';
+  prompt: PromptKey;
+  ok: boolean;
+  arrow: Arrow | null;
+  progress: number;
+  face: Box | null;
+  frame: { width: number; height: number };
+}
+
+const initialView: CaptureViewState = { phase: 'loading', prompt: 'loading', ok: false, arrow: null, progress: 0, face: null, frame: { width: 0, height: 0 } };
+
+/** system.info reports the renderer's backend; once per page is enough, the engine is shared. */
+let reportedBackend: FaceBackend | null = null;
+
+/** Unpredictable, so a person cannot rehearse the challenge for a replayed video. */
+function secureRandom(): number {
+  const value = new Uint32Array(1);
+  crypto.getRandomValues(value);
+  return value[0]! / 2 ** 32;
+}
+
+export function CaptureScreen({ t, client, card, settings, language, send }: CaptureScreenProps) {
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  const [engine, setEngine] = useState<FaceEngine | null>(null);
+  const [camera, setCamera] = useState<CameraStatus | null>(null);
+  const [view, setView] = useState<CaptureViewState>(initialView);
+  const [fps, setFps] = useState(0);
+  const speaker = useMemo(() => new PromptSpeaker(), []);
+  // One session per screen: the challenge is drawn once and the clock starts when the screen opens.
+  const session = useMemo(() => new CaptureSession(settings, pickChallenge(settings.activeChallenges, secureRandom), performance.now()), [settings]);
+  const finished = useRef(false);
+
+  const fail = useCallback((code: string, message: string) => {
+    if (finished.current) return;
+    finished.current = true;
+    send({ type: 'CAPTURE_FAILED', error: { code, message } });
+  }, [send]);
+
+  useEffect(() => {
+    let cancelled = false;
+    loadFaceEngine(settings.preferredBackend).then(
+      (loaded) => {
+        if (cancelled) return;
+        setEngine(loaded);
+        if (reportedBackend !== loaded.backend) {
+          reportedBackend = loaded.backend;
+          void client.invoke('renderer.report', { faceBackend: loaded.backend }).catch(() => {
+            reportedBackend = null;
+          });
+        }
+      },
+      (error: Error) => {
+        if (!cancelled) fail('face-engine-unavailable', error.message);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [settings.preferredBackend, client, fail]);
+
+  const submit = useCallback(async ({ step, jpegBase64 }: CapturedFrame) => {
+    if (finished.current || !step.result) return;
+    try {
+      const { verificationId } = await client.invoke('verify.submit', {
+        cardId: card.cardId,
+        image: { mime: 'image/jpeg', base64: jpegBase64 },
+        liveness: step.result.liveness,
+      });
+      finished.current = true;
+      send({ type: 'CAPTURE_SUBMITTED', verificationId });
+    } catch (error) {
+      fail('submit-failed', (error as Error).message);
+    }
+  }, [client, card.cardId, send, fail]);
+
+  useEffect(() => {
+    if (!video || !engine) return;
+    const loop = new CaptureLoop(video, engine, session, {
+      onStep: (step: CaptureStep) => {
+        setView({
+          phase: step.phase,
+          prompt: step.prompt,
+          ok: step.issues.length === 0 && step.face !== null,
+          arrow: step.arrow,
+          progress: step.progress,
+          face: step.face?.box ?? null,
+          frame: { width: video.videoWidth, height: video.videoHeight },
+        });
+        if (loop.frames % 10 === 0) setFps(loop.meter.fps);
+      },
+      onCaptured: (captured) => void submit(captured),
+      onTimedOut: (step) => fail('capture-timeout', promptText(language, step.prompt)),
+      onError: (error) => fail('face-detection-failed', error.message),
+    });
+    loop.start();
+    return () => loop.stop();
+    // The loop outlives camera recoveries: the video element stays the same, only its stream changes.
+  }, [video, engine, session, submit, fail, language]);
+
+  useEffect(() => {
+    speaker.say(promptText(language, view.prompt), language);
+  }, [view.prompt, language, speaker]);
+  useEffect(() => () => speaker.stop(), [speaker]);
+
+  const onLive = useCallback((live: HTMLVideoElement | null) => {
+    if (live) setVideo(live);
+  }, []);
+  const onCameraError = useCallback((error: CameraError) => fail(`camera-${error.code}`, error.message), [fail]);
+
+  const cameraProblem = camera?.phase === 'recovering' || camera?.phase === 'error';
+  const severity = view.ok || view.phase === 'complete' ? 'ok' : view.phase === 'loading' ? 'info' : 'warn';
+  return (
+    <main
+      className="screen capture" data-screen="capture" data-testid="capture-screen"
+      data-capture-phase={view.phase} data-prompt={view.prompt} data-challenge={session.challenge ?? 'none'}
+      data-backend={engine?.backend ?? ''} data-loop-fps={fps.toFixed(1)}
+    >
+      <h1>{t('captureTitle')}</h1>
+      <CaptureView settings={settings} onLive={onLive} onStatus={setCamera} onCameraError={onCameraError}>
+        <CaptureOverlay
+          width={view.frame.width} height={view.frame.height} phase={view.phase} ok={view.ok}
+          progress={view.progress} arrow={view.arrow} face={view.face}
+        />
+      </CaptureView>
+      <p className="capture-prompt" data-testid="capture-prompt" data-severity={severity} aria-live="polite">
+        {cameraProblem ? t('cameraUnavailable') : camera?.phase === 'starting' ? t('cameraStarting') : promptText(language, view.prompt)}
+      </p>
+      <p className="capture-note">{LIVENESS_NOTE[language]}</p>
+    </main>
+  );
+}

@@ -1,0 +1,3 @@
+import type { StringKey } from '../i18n/strings';
+
+export type Translate = (key: StringKey) => string;

@@ -1,0 +1,38 @@
+// Validates packaging where no Electron binary can be downloaded: builds `--linux --dir` against
+// the fake electronDist in test/support and checks that the app archive holds what the shell loads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const asar = require('@electron/asar');
+const outDir = join(root, 'dist', 'linux-unpacked');
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const build = spawnSync('npx', ['electron-builder', '--linux', '--dir', '--config', 'electron-builder.yml', '-c.electronDist=test/support/fake-electron-dist'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+if (build.status !== 0) {
+  console.error('packaging: electron-builder --dir failed');
+  process.exit(1);
+}
+
+const archive = join(outDir, 'resources', 'app.asar');
+const files = new Set(asar.listPackage(archive).map((f) => f.replaceAll('\\', '/')));
+const required = ['/package.json', '/out/main/index.js', '/out/main/web-host.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/out/renderer/human/models/blazeface.json'];
+const missing = required.filter((f) => !files.has(f));
+const forbidden = [...files].filter((f) => /\/prebuilds\/(darwin|win32|android)-/.test(f) || f.startsWith('/node_modules/vitest/') || f.startsWith('/node_modules/electron/'));
+const problems = [
+  ...missing.map((f) => `missing ${f}`),
+  ...forbidden.slice(0, 10).map((f) => `should not ship ${f}`),
+  ...(existsSync(join(outDir, 'renzheng')) ? [] : ['missing the renzheng executable']),
+  ...(existsSync(join(outDir, 'resources', 'udev', '99-renzheng-idcard.rules')) ? [] : ['missing resources/udev rules']),
+];
+if (problems.length) {
+  console.error(`packaging: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`packaging: ok (${files.size} files in app.asar)`);

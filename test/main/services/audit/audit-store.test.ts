@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AuditStore } from '../../../../main/services/audit/audit-store';
+import type { VerificationRecord } from '../../../../main/services/verify/verify-service';
+
+const record: VerificationRecord = {
+  verificationId: 'v1', startedAt: Date.UTC(2026, 10, 28), durationMs: 812.4,
+  card: {
+    cardId: 'c1',
+    public: { cardId: 'c1', type: 'resident', name: '张三', sex: 'male', idNumberMasked: '', validUntil: '', expired: false, photo: null, warnings: [] },
+    identity: { type: 'resident', name: '张三', idNumber: '11010519491231002X' },
+    photo: { mime: 'image/bmp', bytes: Buffer.from('BMxx') },
+    readAt: 0,
+  },
+  live: Buffer.from('jpeg-bytes'),
+  submit: { cardId: 'c1', image: { mime: 'image/jpeg', base64: 'AA==' }, liveness: { passed: true, challenge: 'blink', checks: [{ name: 'antispoof', ran: true, score: 0.9, threshold: 0.5, passed: true }], durationMs: 1 } },
+  result: { verificationId: 'v1', verdict: 'pass', provider: 'local', score: 91.2, threshold: 72, far: 0.001, reason: null, message: null },
+};
+
+describe('AuditStore', () => {
+  it('keeps the verdict with a masked ID number and never the name or images by default', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rz-audit-')), 'audit.sqlite');
+    const store = new AuditStore(file, false);
+    store.record(record);
+    const [row] = store.recent();
+    expect(row).toMatchObject({ verification_id: 'v1', id_number_masked: '110105********002X', verdict: 'pass', score: 91.2, liveness_passed: 1, liveness_challenge: 'blink', duration_ms: 812 });
+    expect(JSON.stringify(row)).not.toContain('张三');
+    expect(JSON.stringify(row)).not.toContain('11010519491231002X');
+    expect(store.imageCount()).toBe(0);
+    store.close();
+  });
+
+  it('stores images only when the operator turned it on', () => {
+    const store = new AuditStore(':memory:', true);
+    store.record(record);
+    expect(store.imageCount()).toBe(1);
+    store.close();
+  });
+});

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ContractError, type CardPublic } from '../../../contract';
+import type { RunningWebHost } from '../../../main/web-host';
+import { createWsClient } from '../../../renderer/src/contract-client/ws-client';
+import { startTestWebHost } from '../../support/test-kiosk';
+
+// The browser WebSocket API, as the renderer uses it, provided by `ws` with the page's Origin.
+function browserLikeWebSocket(origin: string): typeof globalThis.WebSocket {
+  return class extends WebSocket {
+    constructor(url: string) {
+      super(url, { origin });
+    }
+  } as unknown as typeof globalThis.WebSocket;
+}
+
+describe('renderer WebSocket contract client', () => {
+  let host: RunningWebHost;
+  let client: ReturnType<typeof createWsClient>;
+  beforeAll(async () => {
+    host = await startTestWebHost();
+    const url = new URL(host.url);
+    client = createWsClient(`ws://${url.host}/contract?token=${host.token}`, { WebSocketImpl: browserLikeWebSocket(url.origin) });
+  });
+  afterAll(async () => {
+    client.close();
+    await host.close();
+  });
+
+  it('invokes channels and receives typed values', async () => {
+    const info = await client.invoke('system.info', {});
+    expect(info.shell).toBe('web');
+    expect((await client.invoke('settings.public', {})).language).toBe('zh-CN');
+  });
+
+  it('turns error envelopes into ContractError with the code', async () => {
+    const error = await client.invoke('verify.submit', { cardId: 'gone', image: { mime: 'image/jpeg', base64: 'AA==' }, liveness: { passed: true, challenge: null, checks: [], durationMs: 0 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractError);
+    expect((error as ContractError).code).toBe('not-found');
+  });
+
+  it('delivers pushed events to listeners until they unsubscribe', async () => {
+    const cards: CardPublic[] = [];
+    const off = client.on('reader.card', (card) => cards.push(card));
+    await client.invoke('reader.simulate', { action: 'present' });
+    await expect.poll(() => cards.length).toBe(1);
+    off();
+    await client.invoke('reader.simulate', { action: 'present' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(cards).toHaveLength(1);
+  });
+});
