@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { decodeBmp, isBmp } from './bmp';
+// The chip photo's BMP format belongs to the ID-card domain; this pure codec is the one deliberate exception to 'idcard types only'.
+import { decodeBmp, isBmp } from '../idcard/bmp';
 import { CloudauthImageError } from './errors';
 import { MAX_BODY_BYTES, MAX_IMAGE_BYTES, toBase64Value } from './image-value';
 import { percentEncode } from './percent-encode';

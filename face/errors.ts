@@ -7,6 +7,7 @@ export type FaceErrorCode =
   | 'InvalidParam.FacePicNotGiven'
   | 'InvalidParam.ImageTypeInvalid'
   | 'InvalidParam.ImageValuePatternError'
+  | 'InvalidParam.ParamMissing'
   | 'Error.InternalError'
   | 'Error.ModelMissing'
   | 'Error.EngineClosed';

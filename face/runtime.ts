@@ -7,13 +7,13 @@ import { FaceError } from './errors';
 
 // tfjs, Human and face-api must share one CommonJS instance of @tensorflow/tfjs, so every
 // Node-side model library is loaded through the same `require`.
-const require = createRequire(import.meta.url);
+const requireCjs = createRequire(import.meta.url);
 
 export type Tf = typeof import('@tensorflow/tfjs');
 
 /** Where a package lives on disk; works from the TS sources, the vite bundle and a packaged app. */
 export function packageDir(name: string): string {
-  for (const base of require.resolve.paths(name) ?? []) {
+  for (const base of requireCjs.resolve.paths(name) ?? []) {
     const dir = join(base, name);
     if (existsSync(join(dir, 'package.json'))) return dir;
   }
@@ -25,8 +25,8 @@ let tfPromise: Promise<Tf> | null = null;
 /** tfjs with the wasm backend, wasm binaries read from the local package (never a CDN). */
 export function loadTf(): Promise<Tf> {
   tfPromise ??= (async () => {
-    const tf = require('@tensorflow/tfjs') as Tf;
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(prefix: string): void };
+    const tf = requireCjs('@tensorflow/tfjs') as Tf;
+    const wasm = requireCjs('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(prefix: string): void };
     wasm.setWasmPaths(`${join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist')}/`);
     installFileFetch();
     if (!(await tf.setBackend('wasm'))) throw new FaceError('Error.InternalError', 'The tfjs wasm backend failed to initialise.');
@@ -102,5 +102,5 @@ export async function readWeights(
 /** require() for CommonJS model libraries loaded by file path (Human's `exports` map is malformed). */
 export function requireFile<T>(path: string): T {
   if (!existsSync(path)) throw new FaceError('Error.ModelMissing', `${path} is missing; run npm install.`);
-  return require(path) as T;
+  return requireCjs(path) as T;
 }

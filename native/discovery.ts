@@ -7,6 +7,8 @@ export interface DeviceChange {
   /** serial: the port path; usb/hid: "vvvv:pppp@bus.address" (stable while plugged in). */
   id: string;
   attached: boolean;
+  /** For usb/hid: the KNOWN_READERS entry (check `rawSam` before opening it as a SAM transport). */
+  reader?: KnownReader;
 }
 
 export interface UsbDeviceSummary {
@@ -97,7 +99,7 @@ export function watchDevices(onChange: (e: DeviceChange) => void, opts: WatchDev
   const listSerial = opts.listSerial ?? (() => SerialPort.list());
   const pathExists = opts.pathExists ?? existsSync;
   const loadUsb = opts.usb ?? defaultUsb;
-  const reported = new Map<string, 'usb' | 'hid'>();
+  const reported = new Map<string, { kind: 'usb' | 'hid'; reader: KnownReader | undefined }>();
   let stopped = false;
   const cleanups: Array<() => void> = [];
 
@@ -157,17 +159,18 @@ export function watchDevices(onChange: (e: DeviceChange) => void, opts: WatchDev
       const kind = usbKind(device);
       const id = usbDeviceId(device);
       if (!kind || stopped || reported.has(id)) return;
-      reported.set(id, kind);
+      const reader = lookupKnownReader(device.vendorId, device.productId);
+      reported.set(id, { kind, reader });
       if (device.handle) byHandle.set(device.handle, id);
-      onChange({ kind, id, attached: true });
+      onChange({ kind, id, attached: true, ...(reader ? { reader } : {}) });
     };
     const detach = (handle: string) => {
       const id = byHandle.get(handle);
-      const kind = id ? reported.get(id) : undefined;
-      if (!id || !kind || stopped) return;
+      const entry = id ? reported.get(id) : undefined;
+      if (!id || !entry || stopped) return;
       byHandle.delete(handle);
       reported.delete(id);
-      onChange({ kind, id, attached: false });
+      onChange({ kind: entry.kind, id, attached: false, ...(entry.reader ? { reader: entry.reader } : {}) });
     };
     try {
       await source.onAttach(attach);

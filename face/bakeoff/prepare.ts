@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FivePoints } from '../align';
+import type { Landmarks } from '../align';
 import { makeChipMimic } from '../chip-mimic';
 import type { FaceDetector } from '../detector';
 import { decodeImage } from '../image/decode';
 import type { RgbImage } from '../image/rgb';
 import type { FixturePhoto } from './fixtures';
 
-/** One face ready for embedding: the picture and the five alignment points found in it. */
+/** One face ready for embedding: the picture and the alignment landmarks found in it. */
 export interface PreparedFace {
   image: RgbImage;
-  points: FivePoints;
+  landmarks: Landmarks;
   pose: { pitch: number; yaw: number; roll: number };
 }
 
@@ -35,7 +35,7 @@ export async function upscale(image: RgbImage, factor: number): Promise<RgbImage
 
 async function largest(detector: FaceDetector, image: RgbImage): Promise<PreparedFace | null> {
   const faces = await detector.detect(image);
-  return faces[0] ? { image, points: faces[0].points, pose: faces[0].pose } : null;
+  return faces[0] ? { image, landmarks: faces[0].landmarks, pose: faces[0].pose } : null;
 }
 
 export async function preparePhoto(detector: FaceDetector, fixturesDir: string, photo: FixturePhoto): Promise<PreparedPhoto> {
@@ -47,7 +47,7 @@ export async function preparePhoto(detector: FaceDetector, fixturesDir: string, 
   const chipImage = await decodeImage(chipJpeg);
   return {
     photo,
-    full: { image, points: face.points, pose: face.pose },
+    full: { image, landmarks: face.landmarks, pose: face.pose },
     chip: await largest(detector, chipImage),
     chip2x: await largest(detector, await upscale(chipImage, 2)),
     chipBytes: chipJpeg.length,

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { alignTo, eyeDistance, warpToCrop, warpToCropAtResolution, type FaceTemplate } from '../align';
+import { alignTo, eyeDistance, jitteredCrops, meanVector, warpToCrop, warpToCropAtResolution, type FaceTemplate } from '../align';
 import { FaceDetector } from '../detector';
 import { loadEmbedder, type EmbedderId, type EmbedderVariant } from '../embedders';
 import { loadTf } from '../runtime';
@@ -13,10 +14,12 @@ export interface ModelVariant {
   key: string;
   model: EmbedderId;
   variant: EmbedderVariant;
+  /** Also embed the chip as the mean of this many JITTERS crops (view chipJitter). */
+  jitter?: number;
 }
 
-export type View = 'full' | 'fullLow' | 'chip' | 'chip2x';
-export const VIEWS: readonly View[] = ['full', 'fullLow', 'chip', 'chip2x'];
+export type View = 'full' | 'fullLow' | 'chip' | 'chip2x' | 'chipJitter';
+export const VIEWS: readonly View[] = ['full', 'fullLow', 'chip', 'chip2x', 'chipJitter'];
 /** Embeddings of one photo: per view, the plain and the mirrored crop; null where no face. */
 export type PhotoEmbeddings = Record<View, { plain: number[]; mirrored: number[] } | null>;
 
@@ -55,10 +58,17 @@ async function embedFace(
   if (!face) return null;
   const crops =
     maxEyeDistance === undefined
-      ? [false, true].map((m) => warpToCrop(face.image, alignTo(face.points, template), template.size, m))
-      : [false, true].map((m) => warpToCropAtResolution(face.image, face.points, template, maxEyeDistance, m));
+      ? [false, true].map((m) => warpToCrop(face.image, alignTo(face.landmarks[template.landmarks], template), template.size, m))
+      : [false, true].map((m) => warpToCropAtResolution(face.image, face.landmarks, template, maxEyeDistance, m));
   const [plain, mirrored] = await embed(crops);
   return { plain: Array.from(plain!), mirrored: Array.from(mirrored!) };
+}
+
+async function embedJittered(embed: (c: Float32Array[]) => Promise<Float32Array[]>, face: PreparedFace | null, template: FaceTemplate, n: number) {
+  if (!face) return null;
+  const plain = meanVector(await embed(jitteredCrops(face.image, face.landmarks, template, n)));
+  const mirrored = meanVector(await embed(jitteredCrops(face.image, face.landmarks, template, n, true)));
+  return { plain: Array.from(plain), mirrored: Array.from(mirrored) };
 }
 
 function medianOf(values: number[]): number {
@@ -92,7 +102,9 @@ export async function collect(fixturesDir: string, variants: ModelVariant[], cac
   type Summary = BakeoffData['missing'] & { detectMs: number; meta: PhotoMeta[] };
   let missing = existsSync(summaryPath) ? (JSON.parse(await readFile(summaryPath, 'utf8')) as Summary) : null;
   for (const v of variants) {
-    const path = join(cacheDir, `${v.key}.json`);
+    // The file name carries a digest of the variant, so changing a variant's settings never reuses stale vectors.
+    const digest = createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 12);
+    const path = join(cacheDir, `${v.key}-${digest}.json`);
     if (existsSync(path)) {
       out.push(JSON.parse(await readFile(path, 'utf8')) as VariantEmbeddings);
       continue;
@@ -101,7 +113,7 @@ export async function collect(fixturesDir: string, variants: ModelVariant[], cac
     const embedder = await loadEmbedder(tf, v.model, v.variant);
     const size = embedder.template.size;
     const embed = (c: Float32Array[]) => embedder.embed(c);
-    const matchEyes = medianOf(ready.flatMap((p) => (p.chip ? [eyeDistance(p.chip.points)] : [])));
+    const matchEyes = medianOf(ready.flatMap((p) => (p.chip ? [eyeDistance(p.chip.landmarks)] : [])));
     await embed([new Float32Array(size * size * 3), new Float32Array(size * size * 3)]); // warm-up
     const started = performance.now();
     let faces = 0;
@@ -112,8 +124,9 @@ export async function collect(fixturesDir: string, variants: ModelVariant[], cac
         fullLow: await embedFace(embed, p.full, embedder.template, matchEyes),
         chip: await embedFace(embed, p.chip, embedder.template),
         chip2x: await embedFace(embed, p.chip2x, embedder.template),
+        chipJitter: v.jitter ? await embedJittered(embed, p.chip, embedder.template, v.jitter) : null,
       };
-      faces += 2 * VIEWS.filter((view) => row[view]).length;
+      faces += 2 * VIEWS.filter((view) => row[view]).length + (row.chipJitter ? 2 * ((v.jitter ?? 1) - 1) : 0);
       rows.push(row);
     }
     const result = { key: v.key, msPerFace: (performance.now() - started) / faces, photos: rows };
@@ -130,7 +143,7 @@ export async function collect(fixturesDir: string, variants: ModelVariant[], cac
       detectMs,
       meta: ready.map((p) => ({
         fullPose: p.full?.pose ?? null,
-        chipEyeDistance: p.chip ? eyeDistance(p.chip.points) : null,
+        chipEyeDistance: p.chip ? eyeDistance(p.chip.landmarks) : null,
         chipBytes: p.chipBytes,
       })),
     };

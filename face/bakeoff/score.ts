@@ -3,22 +3,27 @@ import type { BakeoffData, PhotoEmbeddings, VariantEmbeddings, View } from './ru
 
 /** A face that was not found scores below every real cosine: the pair is rejected (a genuine pair counts as an error). */
 export const NO_FACE_SCORE = -2;
+/** The same for euclidean distances (dlib distances stay well below 2). */
+export const NO_FACE_DISTANCE = 100;
 
 export interface Trick {
   /** Subtract this mean embedding before the cosine (centres descriptors that all point one way, like dlib's). */
   centre?: readonly number[];
+  /** cosine (default) or euclidean on the stored vectors (raw=true embeddings), reported as -distance. */
+  metric?: 'cosine' | 'euclidean';
   /** Which rendering of the chip mimic is the reference. */
-  chipView: 'chip' | 'chip2x';
+  chipView: 'chip' | 'chip2x' | 'chipJitter';
   /** Which rendering of the full-size photo is the probe (fullLow: resolution matched to the chip). */
   fullView?: 'full' | 'fullLow';
   /** Average the embedding of the crop and of its mirror image (test-time flip). */
   flip: boolean;
 }
 
-function vector(e: PhotoEmbeddings[View], flip: boolean, centre?: readonly number[]): number[] | null {
+function vector(e: PhotoEmbeddings[View], flip: boolean, centre?: readonly number[], normalise = true): number[] | null {
   if (!e) return null;
   let v = flip ? e.plain.map((x, i) => x + e.mirrored[i]!) : [...e.plain];
   if (centre) v = v.map((x, i) => x - centre[i]! * (flip ? 2 : 1));
+  if (!normalise) return flip ? v.map((x) => x / 2) : v;
   const n = Math.hypot(...v) || 1;
   return v.map((x) => x / n);
 }
@@ -44,11 +49,13 @@ export function pairScores(
   trick: Trick,
   keep: (pair: [number, number]) => boolean = () => true,
 ): { genuine: number[]; impostor: number[] } {
-  const chips = v.photos.map((p) => vector(p[trick.chipView], trick.flip, trick.centre));
-  const fulls = v.photos.map((p) => vector(p[trick.fullView ?? 'full'], trick.flip, trick.centre));
+  const euclidean = trick.metric === 'euclidean';
+  const chips = v.photos.map((p) => vector(p[trick.chipView], trick.flip, trick.centre, !euclidean));
+  const fulls = v.photos.map((p) => vector(p[trick.fullView ?? 'full'], trick.flip, trick.centre, !euclidean));
   const score = ([i, j]: [number, number]) => {
     const a = chips[i], b = fulls[j];
-    return a && b ? cosine(a, b) : NO_FACE_SCORE;
+    if (!a || !b) return euclidean ? -NO_FACE_DISTANCE : NO_FACE_SCORE;
+    return euclidean ? -Math.hypot(...a.map((x, k) => x - b[k]!)) : cosine(a, b);
   };
   return { genuine: data.genuine.filter(keep).map(score), impostor: data.impostor.filter(keep).map(score) };
 }
@@ -64,14 +71,14 @@ export function fuse(parts: { genuine: number[]; impostor: number[] }[]): {
   norms: { mean: number; std: number }[];
 } {
   const norms = parts.map(({ impostor }) => {
-    const real = impostor.filter((s) => s > NO_FACE_SCORE);
+    const real = impostor.filter((s) => s > NO_FACE_SCORE && s > -NO_FACE_DISTANCE);
     const mean = real.reduce((a, b) => a + b, 0) / real.length;
     const std = Math.sqrt(real.reduce((a, b) => a + (b - mean) ** 2, 0) / real.length);
     return { mean, std };
   });
   const combine = (k: 'genuine' | 'impostor') =>
     parts[0]![k].map((_, i) => {
-      if (parts.some((p) => p[k][i]! <= NO_FACE_SCORE)) return -Infinity;
+      if (parts.some((p) => p[k][i]! <= NO_FACE_SCORE)) return -Infinity; // a missing face (either metric) rejects the pair
       return parts.reduce((sum, p, m) => sum + (p[k][i]! - norms[m]!.mean) / norms[m]!.std, 0) / parts.length;
     });
   return { genuine: combine('genuine'), impostor: combine('impostor'), norms };
@@ -134,8 +141,7 @@ export function snormScores(
 ): { genuine: number[]; impostor: number[] } {
   const chips = v.photos.map((p) => vector(p[trick.chipView], trick.flip));
   const fulls = v.photos.map((p) => vector(p[trick.fullView ?? 'full'], trick.flip));
-  const identities = [...new Set(data.photos.map((p) => p.identity))];
-  // Per identity pair exclusion is expensive; cache stats per (photo, excluded identities).
+  // Cohort statistics depend on (photo, excluded identities) only: cache them.
   const statCache = new Map<string, { mean: number; std: number }>();
   const stats = (kind: 'chip' | 'full', i: number, exclude: string[]) => {
     const key = `${kind}:${i}:${exclude.sort().join('|')}`;
@@ -150,7 +156,6 @@ export function snormScores(
     }
     return s;
   };
-  void identities;
   const score = ([i, j]: [number, number]) => {
     const a = chips[i], b = fulls[j];
     if (!a || !b) return NO_FACE_SCORE * 100;

@@ -21,11 +21,11 @@ export interface ChallengeJudge {
   feed(face: FaceObservation): ChallengeProgress;
 }
 
-/** Blink: closed eyes measure under this share of the open-eye baseline. */
+/** Blink: closed eyes measure under this share of the open-eye baseline (default of the setting). */
 export const BLINK_CLOSED_RATIO = 0.6;
 /** Blink: eyes count as open again above this share of the baseline. */
 export const BLINK_REOPEN_RATIO = 0.85;
-/** Open mouth: the inner-lip gap must reach this share of the mouth width. */
+/** Open mouth: the inner-lip gap must reach this share of the mouth width (default of the setting). */
 export const MOUTH_OPEN_MIN = 0.35;
 /** Open mouth: a closed mouth (the neutral start) measures under this. */
 export const MOUTH_CLOSED_MAX = 0.15;
@@ -38,11 +38,15 @@ function clamp01(x: number): number {
 class BlinkJudge implements ChallengeJudge {
   readonly challenge = 'blink' as const;
   /** The reported score is how deep the blink went: 1 - closed/open. */
-  readonly threshold = 1 - BLINK_CLOSED_RATIO;
+  readonly threshold: number;
   private baseline = 0;
   private closed = false;
   private passed = false;
   private deepest = 0;
+
+  constructor(private readonly closedRatio: number) {
+    this.threshold = 1 - closedRatio;
+  }
 
   get score(): number {
     return this.deepest;
@@ -58,7 +62,7 @@ class BlinkJudge implements ChallengeJudge {
     if (this.baseline <= 0) return { state: 'neutral', progress: 0 };
     const depth = 1 - ear / this.baseline;
     this.deepest = Math.max(this.deepest, depth);
-    if (ear <= this.baseline * BLINK_CLOSED_RATIO) this.closed = true;
+    if (ear <= this.baseline * this.closedRatio) this.closed = true;
     else if (this.closed && ear >= this.baseline * BLINK_REOPEN_RATIO) this.passed = true;
     if (this.passed) return { state: 'passed', progress: 1 };
     return { state: 'acting', progress: this.closed ? 0.8 : clamp01(depth / this.threshold) * 0.8 };
@@ -93,9 +97,10 @@ class TurnJudge implements ChallengeJudge {
 /** Mouth closed first, then opened wide. */
 class OpenMouthJudge implements ChallengeJudge {
   readonly challenge = 'open-mouth' as const;
-  readonly threshold = MOUTH_OPEN_MIN;
   private closedSeen = false;
   private peak = 0;
+
+  constructor(readonly threshold: number) {}
 
   get score(): number {
     return this.peak;
@@ -113,15 +118,21 @@ class OpenMouthJudge implements ChallengeJudge {
   }
 }
 
-export function createChallengeJudge(challenge: ActiveChallenge, settings: { maxYawRad: number }): ChallengeJudge {
+export interface ChallengeThresholds {
+  maxYawRad: number;
+  blinkClosedRatio?: number;
+  mouthOpenMin?: number;
+}
+
+export function createChallengeJudge(challenge: ActiveChallenge, settings: ChallengeThresholds): ChallengeJudge {
   switch (challenge) {
     case 'blink':
-      return new BlinkJudge();
+      return new BlinkJudge(settings.blinkClosedRatio ?? BLINK_CLOSED_RATIO);
     case 'turn-left':
     case 'turn-right':
       return new TurnJudge(challenge, settings.maxYawRad);
     case 'open-mouth':
-      return new OpenMouthJudge();
+      return new OpenMouthJudge(settings.mouthOpenMin ?? MOUTH_OPEN_MIN);
   }
 }
 

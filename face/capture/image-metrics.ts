@@ -35,7 +35,8 @@ export function laplacianVariance(gray: Float32Array, width: number, height: num
 
 /**
  * Laplacian variance at which sharpnessScore is 0.5, for a face resampled to FACE_SAMPLE_SIZE.
- * Chosen on the fixture faces: sharp camera faces score 0.5-0.9, a 3-px Gaussian blur under 0.2.
+ * Measured on the fixture faces (test/face/capture/real-detections.test.ts): sharp faces score
+ * 0.75-0.95; a Gaussian blur with sigma above about 2.5% of the face width falls under 0.25.
  */
 export const SHARPNESS_HALF_POINT = 60;
 /** The shell resamples the face box to this square before measuring, so the score ignores distance. */

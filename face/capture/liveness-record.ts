@@ -21,14 +21,16 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function passiveCheck(name: string, scores: readonly number[], threshold: number): LivenessRecord['checks'][number] {
-  // The median over several decision frames, so one lucky frame cannot carry the check.
-  const score = median(scores);
-  return { name, ran: score !== null, score, threshold, passed: score !== null && score >= threshold };
-}
-
+/** Scores are recorded to 3 decimals, and judged as recorded, so the record is self-consistent. */
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+function passiveCheck(name: string, scores: readonly number[], threshold: number): LivenessRecord['checks'][number] {
+  // The median over several decision frames, so one lucky frame cannot carry the check.
+  const m = median(scores);
+  const score = m === null ? null : round(m);
+  return { name, ran: score !== null, score, threshold, passed: score !== null && score >= threshold };
 }
 
 /**
@@ -57,7 +59,6 @@ export function assembleLivenessRecord(input: {
   } else if (activeRequired) {
     checks.push({ name: 'active-challenge', ran: false, score: null, threshold: null, passed: false });
   }
-  for (const check of checks) if (check.score !== null) check.score = round(check.score);
   return {
     passed: checks.every((c) => c.ran && c.passed),
     challenge: input.challenge?.challenge ?? null,

@@ -8,7 +8,7 @@ import type { FaceObservation, FrameObservation } from './types';
 
 /** Consecutive gate-passing frames needed: the face must be steady, not a lucky single frame. */
 export const STEADY_FRAMES = 5;
-/** During a challenge, the one face may vanish or be joined by another for this long before we start over. */
+/** During a challenge, frames may lack the one face (blink blur, a passer-by) for this long before we start over. */
 export const CONTINUITY_GRACE_MS = 600;
 /** A face centre jumping farther than this share of the frame between frames is a different face. */
 export const MAX_CENTRE_JUMP = 0.25;
@@ -39,7 +39,8 @@ export interface CaptureResult {
 type SessionSettings = Pick<
   CaptureSettings,
   'minFaceRatio' | 'maxYawRad' | 'maxPitchRad' | 'minSharpness' | 'antispoofMin' | 'livenessMin' | 'activeChallenges' | 'challengeTimeoutMs' | 'captureTimeoutMs'
->;
+> &
+  Partial<Pick<CaptureSettings, 'blinkClosedRatio' | 'mouthOpenMin'>>;
 
 /**
  * One capture as a pure state machine fed with detector observations: the quality gate picks
@@ -53,7 +54,8 @@ export class CaptureSession {
   private readonly best = new BestFrameTracker<FaceObservation>();
   private judge: ChallengeJudge | null = null;
   private challengeStartMs = 0;
-  private lastSeenMs = 0;
+  /** First frame of the current run of frames without exactly one face, during the challenge. */
+  private missingSinceMs: number | null = null;
   private lastCentre: { x: number; y: number } | null = null;
   private startMs: number | null;
   /** How often the tracked face was lost mid-challenge and the capture started over. */
@@ -117,9 +119,13 @@ export class CaptureSession {
     }
     const faces = countedFaces(frame);
     const face = faces.length === 1 ? faces[0]! : null;
-    // Lost for too long (walked off, camera dropped) or a different face: start over at the gate.
-    if (frame.timeMs - this.lastSeenMs > CONTINUITY_GRACE_MS || (face && this.jumped(face, frame))) return this.restart(frame);
-    if (!face) return this.step({ prompt: challengePrompt(challenge), arrow: challengeArrow(challenge), progress: 0.5 });
+    // A different face, or no single face for too long (walked off, someone stepped in): start over.
+    if (face && this.jumped(face, frame)) return this.restart(frame);
+    if (!face) {
+      this.missingSinceMs ??= frame.timeMs;
+      if (frame.timeMs - this.missingSinceMs > CONTINUITY_GRACE_MS) return this.restart(frame);
+      return this.step({ prompt: challengePrompt(challenge), arrow: challengeArrow(challenge), progress: 0.5 });
+    }
     this.track(face, frame);
     const progress = judge.feed(face);
     if (progress.state === 'passed') {
@@ -141,7 +147,7 @@ export class CaptureSession {
   }
 
   private track(face: FaceObservation, frame: FrameObservation): void {
-    this.lastSeenMs = frame.timeMs;
+    this.missingSinceMs = null;
     this.lastCentre = centre(face, frame);
   }
 

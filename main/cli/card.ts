@@ -7,7 +7,7 @@ import { SamError } from '../../idcard/status';
 import { TransportError } from '../../native/transport';
 import { CardReadError, SamCardSource, VendorCardSource, type CardSource, type RawRead } from '../services/reader/card-source';
 import { nativeHardware, type ReaderHardware } from '../services/reader/hardware';
-import { bmpInfo } from '../services/reader/bmp';
+import { bmpInfo } from '../../idcard/bmp';
 import { printError, printJson, type CliCommand, type CliIo } from './io';
 
 const USAGE = 'usage: renzheng card decode FILE [--photo OUT] | renzheng card read (--port PATH | --hid | --usb | --vendor LIB) [--id VID:PID] [--wlt LIB [--wlt-symbol NAME]] [--fingerprints] [--wait MS] [--photo OUT]';

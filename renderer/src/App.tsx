@@ -57,7 +57,7 @@ export function App({ client }: { client: ContractClient }) {
   const t = useCallback((key: StringKey) => translate(language, key), [language]);
   const send = useCallback((event: FlowEvent) => dispatch(event), []);
 
-  if (loadError) return <ErrorScreen t={t} error={{ code: 'unavailable', message: loadError }} onDone={() => location.reload()} />;
+  if (loadError) return <ErrorScreen t={t} language={language} error={{ code: 'unavailable', message: loadError }} onDone={() => location.reload()} />;
   if (!settings) return <main className="screen" data-screen="loading" />;
 
   return (
@@ -72,7 +72,7 @@ export function App({ client }: { client: ContractClient }) {
       {state.name === 'capture' && <CaptureScreen t={t} client={client} card={state.card} settings={settings.capture} language={language} send={send} />}
       {state.name === 'verifying' && <VerifyingScreen t={t} stage={state.stage} />}
       {state.name === 'result' && <ResultScreen t={t} result={state.result} onDone={() => send({ type: 'CONTINUE' })} />}
-      {state.name === 'error' && <ErrorScreen t={t} error={state.error} onDone={() => send({ type: 'CONTINUE' })} />}
+      {state.name === 'error' && <ErrorScreen t={t} language={language} error={state.error} onDone={() => send({ type: 'CONTINUE' })} />}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeBmp } from '../../cloudauth/bmp';
+import { encodeBmp24 } from '../../idcard/bmp';
 import { runCloudauthCompare } from '../../main/cli/cloudauth-compare';
 import { captureIo } from '../cloudauth/support/cli-io';
 import { compareFacesResponse } from '../cloudauth/support/spec-responses';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   source = join(dir, 'live.jpg');
   target = join(dir, 'chip.bmp');
   await writeFile(source, await sharp({ create: { width: 80, height: 100, channels: 3, background: '#906050' } }).jpeg().toBuffer());
-  await writeFile(target, encodeBmp({ width: 102, height: 126, channels: 3, data: Buffer.alloc(102 * 126 * 3, 0x70) }));
+  await writeFile(target, encodeBmp24({ width: 102, height: 126, data: Buffer.alloc(102 * 126 * 3, 0x70) }));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBmp, encodeBmp } from '../../cloudauth/bmp';
+import { decodeBmp, encodeBmp24 } from '../../idcard/bmp';
 import { CloudauthImageError } from '../../cloudauth/errors';
 import { MAX_IMAGE_BYTES } from '../../cloudauth/image-value';
 import { prepareImage, prepareImages } from '../../cloudauth/images';
@@ -59,7 +59,7 @@ describe('prepareImage', () => {
 
   it('converts a 24-bit BMP chip photo (which sharp cannot read) to JPEG', async () => {
     const rgb = { width: 102, height: 126, channels: 3 as const, data: noise(102, 126) };
-    const bmp = encodeBmp(rgb);
+    const bmp = encodeBmp24(rgb);
     expect(decodeBmp(bmp)).toEqual(rgb);
     const prepared = await prepareImage(bmp);
     expect(prepared).toMatchObject({ reencoded: true, width: 102, height: 126 });

@@ -97,14 +97,18 @@ describe('watchDevices', () => {
     usb.unplug(IDR);
     usb.unplug(IDR); // libusb can repeat itself; report once
     usb.unplug(MOUSE); // never reported, so never "detached"
+    usb.plug({ vendorId: 0x10c4, productId: 0x0007, bus: '2', address: 4 }); // a Miaxis: reported, flagged not raw SAM
     stop();
     await until(() => usb.stopped);
     usb.plug(IDR); // after stop: silent
-    expect(events).toEqual([
+    expect(events.map(({ kind, id, attached }) => ({ kind, id, attached }))).toEqual([
       { kind: 'usb', id: '0400:c35a@1.7', attached: true },
       { kind: 'hid', id: '2b8b:2721@1.9', attached: true },
       { kind: 'usb', id: '0400:c35a@1.7', attached: false },
+      { kind: 'hid', id: '10c4:0007@2.4', attached: true },
     ]);
+    expect(events[3]!.reader?.rawSam).toBe(false);
+    expect(events[0]!.reader).toMatchObject({ vendorId: 0x0400, productId: 0xc35a, rawSam: true });
   });
 
   it('keeps watching serial and says why when USB hot-plug is unavailable', async () => {

@@ -50,7 +50,7 @@ export async function waitForSubmit(capture: CapturePage, timeoutMs = 30_000): P
   const deadline = Date.now() + timeoutMs;
   while (capture.submits.length === 0) {
     if (Date.now() > deadline) {
-      const state = await capture.page.locator('[data-testid=capture-screen]').evaluate((el) => ({ ...(el as HTMLElement).dataset })).catch(() => null);
+      const state = await capture.page.locator('[data-testid=capture-screen]').evaluate((el) => ({ ...(el as unknown as { dataset: Record<string, string> }).dataset })).catch(() => null);
       throw new Error(`no verify.submit within ${timeoutMs} ms; capture screen: ${JSON.stringify(state)}; errors: ${capture.errors.join(' | ')}`);
     }
     await capture.page.waitForTimeout(200);

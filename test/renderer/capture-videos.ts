@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { frameFromImage, rgbToI420, writeY4m, type Y4mOptions } from '../support/y4m';
+import { rgbToI420, writeY4m, type Y4mOptions } from '../support/y4m';
 import { repoRoot } from '../support/test-kiosk';
 
 /** Small fake-camera videos: 640x360 keeps the y4m files and Chromium's decoding cheap on 2 cores. */
@@ -41,11 +41,11 @@ export function videoDir(): string {
   return mkdtempSync(join(tmpdir(), 'rz-capture-video-'));
 }
 
-/** A head cut out with margin into a square of `side` pixels; the face fills about 45% of it. */
+/** A head cut out with margin into a square of `side` pixels; the face fills about half of it. */
 async function headSquare(name: HeadName, side: number): Promise<Buffer> {
   const { file, box } = HEADS[name];
   const pad = 400;
-  const cut = Math.round(box.size * 2.2);
+  const cut = Math.round(box.size * 1.9);
   const cx = box.x + box.size / 2 + pad;
   const cy = box.y + box.size / 2 + pad;
   // sharp runs extract before extend within one pipeline, so the padding is materialised first.
@@ -57,15 +57,24 @@ async function headSquare(name: HeadName, side: number): Promise<Buffer> {
     .toBuffer();
 }
 
-/** One head centred in the frame, the face about a quarter of the frame width (the gate wants ≥ 18%). */
-export async function headFrame(name: HeadName, opts: Y4mOptions = VIDEO): Promise<Buffer> {
-  return frameFromImage(await headSquare(name, opts.height), opts);
+/** One head centred in the frame as raw RGB, the face about 30% of the frame width (the gate wants ≥ 18%). */
+export async function headFrameRgb(name: HeadName, opts: Y4mOptions = VIDEO): Promise<Buffer> {
+  return sharp(await headSquare(name, opts.height))
+    .resize(opts.width, opts.height, { fit: 'contain', background: GREY })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
 }
 
-/** Two people side by side, each face as large as in headFrame. */
-export async function twoPeopleFrame(opts: Y4mOptions = VIDEO): Promise<Buffer> {
+/** The same frame as I420 for a fake-camera video. */
+export async function headFrame(name: HeadName, opts: Y4mOptions = VIDEO): Promise<Buffer> {
+  return rgbToI420(await headFrameRgb(name, opts), opts.width, opts.height);
+}
+
+/** Two people side by side as raw RGB, each face as large as in headFrame. */
+export async function twoPeopleFrameRgb(opts: Y4mOptions = VIDEO): Promise<Buffer> {
   const side = Math.min(opts.height, Math.floor(opts.width / 2));
-  const rgb = await sharp({ create: { width: opts.width, height: opts.height, channels: 3, background: GREY } })
+  return sharp({ create: { width: opts.width, height: opts.height, channels: 3, background: GREY } })
     .composite([
       { input: await headSquare('linda', side), left: 0, top: 0 },
       { input: await headSquare('tasia', side), left: opts.width - side, top: 0 },
@@ -73,7 +82,10 @@ export async function twoPeopleFrame(opts: Y4mOptions = VIDEO): Promise<Buffer> 
     .removeAlpha()
     .raw()
     .toBuffer();
-  return rgbToI420(rgb, opts.width, opts.height);
+}
+
+export async function twoPeopleFrame(opts: Y4mOptions = VIDEO): Promise<Buffer> {
+  return rgbToI420(await twoPeopleFrameRgb(opts), opts.width, opts.height);
 }
 
 export async function writeVideo(file: string, frames: { i420: Buffer; repeat: number }[], opts: Y4mOptions = VIDEO): Promise<string> {

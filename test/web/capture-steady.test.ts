@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
@@ -10,16 +11,19 @@ import { openCaptureScreen, waitForSubmit } from '../renderer/capture-e2e';
 // One still face (person-linda) for the whole file: it must pass the quality gate, and, being
 // still, it must fail every active challenge.
 let browser: Browser;
+let dir: string;
 const hosts: RunningWebHost[] = [];
 
 beforeAll(async () => {
-  const video = await writeVideo(`${videoDir()}/linda.y4m`, [{ i420: await headFrame('linda'), repeat: 30 }]);
+  dir = videoDir();
+  const video = await writeVideo(`${dir}/linda.y4m`, [{ i420: await headFrame('linda'), repeat: 30 }]);
   browser = await launchChromium({ fakeCameraY4m: video });
 });
 
 afterAll(async () => {
   await browser?.close();
   await Promise.all(hosts.map((h) => h.close()));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('capture with a steady real face', () => {
@@ -56,7 +60,7 @@ describe('capture with a steady real face', () => {
     expect(host.kiosk.systemInfo().faceBackends.renderer).toBe('wasm');
     expect(capture.errors).toEqual([]);
     await capture.page.close();
-  });
+  }, 60_000);
 });
 
 describe('capture with a still picture', () => {
@@ -83,6 +87,6 @@ describe('capture with a still picture', () => {
       // The judge waited out the challenge's time limit (and not much more) before giving up.
       expect(submit.liveness.durationMs).toBeGreaterThanOrEqual(2500);
     }
-  });
+  }, 60_000);
 });
 

@@ -77,6 +77,8 @@ const defaultCapture: CaptureSettings = {
   antispoofMin: 0.5,
   livenessMin: 0.5,
   activeChallenges: ['blink', 'turn-left', 'turn-right', 'open-mouth'],
+  blinkClosedRatio: 0.6,
+  mouthOpenMin: 0.35,
   challengeTimeoutMs: 8000,
   captureTimeoutMs: 30_000,
 };

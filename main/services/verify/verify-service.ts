@@ -67,7 +67,7 @@ export class VerifyService {
     const startedAt = this.now();
     const live = Buffer.from(request.image.base64, 'base64');
     const outcome = await this.decide(verificationId, card, live, request, signal);
-    const result = this.toResult(verificationId, outcome, request);
+    const result = this.toResult(verificationId, outcome);
     this.deps.bus.emit('verify.progress', { verificationId, stage: 'done' });
     this.deps.bus.emit('verify.result', result);
     this.deps.log.info('verification finished', {
@@ -87,7 +87,9 @@ export class VerifyService {
 
   private async decide(
     verificationId: string, card: HeldCard, live: Buffer, request: VerifySubmit, signal: AbortSignal,
-  ): Promise<VerifyOutcome> {
+  ): Promise<VerifyOutcome | { kind: 'rejected'; reason: 'liveness-failed' }> {
+    // A failed liveness check ends here: a possible spoof frame is never compared, and never sent to a cloud.
+    if (this.deps.requireLiveness && !request.liveness.passed) return { kind: 'rejected', reason: 'liveness-failed' };
     if (!card.photo) {
       return { kind: 'error', reason: 'no-chip-photo', message: 'The card photo could not be decoded (no WLT decoder), so faces cannot be compared.' };
     }
@@ -109,22 +111,25 @@ export class VerifyService {
     }
   }
 
-  private toResult(verificationId: string, outcome: VerifyOutcome, request: VerifySubmit): VerifyResult {
+  private toResult(verificationId: string, outcome: VerifyOutcome | { kind: 'rejected'; reason: 'liveness-failed' }): VerifyResult {
     const provider = this.deps.provider.name;
-    if (outcome.kind === 'error') {
-      return { verificationId, verdict: 'error', provider, score: null, threshold: null, far: null, reason: outcome.reason, message: outcome.message };
+    const none = { score: null, threshold: null, far: null };
+    switch (outcome.kind) {
+      case 'rejected':
+        return { verificationId, verdict: 'fail', provider, ...none, reason: outcome.reason, message: null };
+      case 'error':
+        return { verificationId, verdict: 'error', provider, ...none, reason: outcome.reason, message: outcome.message };
+      case 'compared':
+        return {
+          verificationId,
+          verdict: outcome.pass ? 'pass' : 'fail',
+          provider,
+          score: outcome.score,
+          threshold: outcome.threshold,
+          far: outcome.far,
+          reason: outcome.pass ? null : 'face-mismatch',
+          message: null,
+        };
     }
-    const livenessFailed = this.deps.requireLiveness && !request.liveness.passed;
-    const pass = outcome.pass && !livenessFailed;
-    return {
-      verificationId,
-      verdict: pass ? 'pass' : 'fail',
-      provider,
-      score: outcome.score,
-      threshold: outcome.threshold,
-      far: outcome.far,
-      reason: pass ? null : livenessFailed ? 'liveness-failed' : 'face-mismatch',
-      message: null,
-    };
   }
 }

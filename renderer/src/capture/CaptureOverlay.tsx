@@ -47,7 +47,7 @@ export function CaptureOverlay({ width, height, phase, ok, progress, arrow, face
       <circle className="ring-track" cx={cx} cy={cy} r={ringR} />
       <circle
         className="ring-fill" cx={cx} cy={cy} r={ringR}
-        strokeDasharray={`${filled} ${circumference}`} transform={`rotate(-90 ${cx} ${cy})`}
+        strokeDasharray={`${filled} ${circumference}`} transform={`rotate(-90 ${cx} ${cy})`} opacity={filled > 0 ? 1 : 0}
         data-testid="capture-progress" data-progress={progress.toFixed(2)}
       />
       {face && (

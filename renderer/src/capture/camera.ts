@@ -63,8 +63,6 @@ export async function openCamera(media: MediaDevices, request: CameraRequest): P
   }
 }
 
-export { meanLuma };
-
 export const BLACK_FRAME_LUMA = 8;
 
 /**
@@ -126,6 +124,9 @@ export class CameraController {
     private readonly video: HTMLVideoElement,
     private readonly request: CameraRequest,
     private readonly onStatus: (status: CameraStatus) => void,
+    /** Injected in tests; the kiosk waits for non-black frames. */
+    private readonly waitForFrames: (video: HTMLVideoElement) => Promise<void> = waitForRealFrames,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   start(): void {
@@ -157,7 +158,7 @@ export class CameraController {
       this.stream = stream;
       this.video.srcObject = stream;
       await this.video.play();
-      await waitForRealFrames(this.video);
+      await this.waitForFrames(this.video);
       if (this.disposed) return;
       this.failingSince = null;
       const track = stream.getVideoTracks()[0];
@@ -172,7 +173,7 @@ export class CameraController {
   private fail(error: CameraError): void {
     if (this.disposed) return;
     this.release();
-    const now = performance.now();
+    const now = this.now();
     this.failingSince ??= now;
     if (error.code === 'denied' || now - this.failingSince > CAMERA_RECOVERY_MS) {
       this.onStatus({ phase: 'error', width: 0, height: 0, fellBack: false, error });

@@ -18,6 +18,26 @@ export interface CaptureLoopHandlers {
   onError(error: Error): void;
 }
 
+/** Longest wait for a new video frame; the loop also runs when frame callbacks stall (hidden page). */
+const FRAME_WAIT_MAX_MS = 100;
+
+/**
+ * Resolves on the next new video frame (or after FRAME_WAIT_MAX_MS). Detection finishes in
+ * promise callbacks only, so without this macrotask yield the loop would starve the page:
+ * no video frame updates, no rendering, no input.
+ */
+export function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, FRAME_WAIT_MAX_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(done);
+    else requestAnimationFrame(done);
+  });
+}
+
 /** Frames per second over a sliding window, for the screen's diagnostics and the benchmark. */
 export class FpsMeter {
   private readonly times: number[] = [];
@@ -62,11 +82,9 @@ export class CaptureLoop {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      if (this.video.readyState < 2 || this.video.videoWidth === 0) {
-        // The camera is between frames or being recovered; wait for the next paint.
-        await new Promise((resolve) => requestAnimationFrame(resolve));
-        continue;
-      }
+      await nextVideoFrame(this.video);
+      // The camera may be being recovered (no stream): keep waiting.
+      if (this.stopped || this.video.readyState < 2 || this.video.videoWidth === 0) continue;
       const canvas = this.grabber.grab(this.video);
       const result = await this.engine.detect(canvas);
       if (this.stopped) return;
@@ -76,7 +94,8 @@ export class CaptureLoop {
       this.meter.tick(now);
       const faces = result.face.map(observationFromHuman);
       const frame: FrameObservation = { timeMs: now, width: canvas.width, height: canvas.height, faces, pixels: null };
-      const counted = countedFaces(frame);
+      // Light and focus matter only to the gate; the challenge phase skips the pixel readback.
+      const counted = this.session.currentPhase === 'gate' ? countedFaces(frame) : [];
       if (counted.length === 1) frame.pixels = this.grabber.facePixels(counted[0]!.box);
       const step = this.session.feed(frame);
       if (step.keepFrame) this.grabber.keep();

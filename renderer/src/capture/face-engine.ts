@@ -15,7 +15,24 @@ export class FaceEngineError extends Error {
 export interface FaceEngine {
   readonly backend: BrowserBackend;
   readonly human: Human;
-  detect(input: HTMLCanvasElement | HTMLVideoElement): Promise<Result>;
+  /** Detect on a frame already copied into a canvas. */
+  detect(frame: HTMLCanvasElement): Promise<Result>;
+}
+
+/** The slice of tfjs (bundled inside Human, typed `any` there) that the engine uses. */
+interface TfPixels {
+  browser: { fromPixels(pixels: HTMLCanvasElement): unknown };
+  dispose(tensor: unknown): void;
+}
+
+/**
+ * Human copies a canvas or video input through three canvases of its own before making a
+ * tensor; the loop already holds the frame in a canvas, so it hands Human the tensor directly.
+ */
+function detectFromCanvas(human: Human, frame: HTMLCanvasElement): Promise<Result> {
+  const tf = human.tf as TfPixels;
+  const tensor = tf.browser.fromPixels(frame);
+  return human.detect(tensor as Parameters<Human['detect']>[0]).finally(() => tf.dispose(tensor));
 }
 
 interface NavigatorGpu {
@@ -61,9 +78,9 @@ async function tryBackend(backend: BrowserBackend, assetsBase: string): Promise<
   const probe = document.createElement('canvas');
   probe.width = 64;
   probe.height = 64;
-  const warm = await human.detect(probe);
+  const warm = await detectFromCanvas(human, probe);
   if (warm.error) throw new FaceEngineError('no-backend', `backend ${backend} failed its first inference: ${warm.error}`);
-  return { backend, human, detect: (input) => human.detect(input) };
+  return { backend, human, detect: (frame) => detectFromCanvas(human, frame) };
 }
 
 let loading: { key: string; engine: Promise<FaceEngine> } | null = null;

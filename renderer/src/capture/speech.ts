@@ -10,14 +10,17 @@ const REPEAT_AFTER_MS = 4000;
 export class PromptSpeaker {
   private last: { text: string; atMs: number } | null = null;
 
-  constructor(private readonly synth: SpeechSynthesis | null = typeof speechSynthesis === 'undefined' ? null : speechSynthesis) {}
+  constructor(
+    private readonly synth: Pick<SpeechSynthesis, 'speak' | 'cancel'> | null = typeof speechSynthesis === 'undefined' ? null : speechSynthesis,
+    private readonly utter: (text: string) => SpeechSynthesisUtterance = (text) => new SpeechSynthesisUtterance(text),
+  ) {}
 
   say(text: string, language: Language, nowMs = performance.now()): void {
     if (!this.synth) return;
     if (this.last && this.last.text === text && nowMs - this.last.atMs < REPEAT_AFTER_MS) return;
     this.last = { text, atMs: nowMs };
     this.synth.cancel();
-    const utterance = new SpeechSynthesisUtterance(text);
+    const utterance = this.utter(text);
     utterance.lang = language;
     utterance.rate = 1.05;
     this.synth.speak(utterance);

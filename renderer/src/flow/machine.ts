@@ -33,9 +33,14 @@ export type FlowEvent =
 
 export const initialState: FlowState = { name: 'attract' };
 
-/** Reader errors worth interrupting the person for; others (no card, transient) stay silent. */
+/**
+ * Reader errors worth interrupting the person for. Reader health (unavailable, unresponsive,
+ * detached) shows on the attract screen through reader.status, and an undecodable photo on the
+ * card screen, so those do not take over the screen.
+ */
+const USER_FACING_READER_ERRORS = new Set(['card-unsupported', 'card-read-failed', 'card-invalid', 'sam-fault']);
 function isUserFacingReaderError(error: ReaderError): boolean {
-  return error.code !== 'no-card';
+  return USER_FACING_READER_ERRORS.has(error.code);
 }
 
 export function transition(state: FlowState, event: FlowEvent): FlowState {

@@ -36,6 +36,17 @@ interface CaptureViewState {
 
 const initialView: CaptureViewState = { phase: 'loading', prompt: 'loading', ok: false, arrow: null, progress: 0, face: null, frame: { width: 0, height: 0 } };
 
+/** Boxes within this many frame pixels look the same on screen. */
+const BOX_JITTER_PX = 3;
+
+function looksSame(a: CaptureViewState, b: CaptureViewState): boolean {
+  const boxesClose = a.face === b.face || (a.face !== null && b.face !== null
+    && Math.abs(a.face.x - b.face.x) < BOX_JITTER_PX && Math.abs(a.face.y - b.face.y) < BOX_JITTER_PX
+    && Math.abs(a.face.width - b.face.width) < BOX_JITTER_PX);
+  return a.phase === b.phase && a.prompt === b.prompt && a.ok === b.ok && a.arrow === b.arrow && boxesClose
+    && Math.abs(a.progress - b.progress) < 0.01 && a.frame.width === b.frame.width && a.frame.height === b.frame.height;
+}
+
 /** system.info reports the renderer's backend; once per page is enough, the engine is shared. */
 let reportedBackend: FaceBackend | null = null;
 
@@ -56,6 +67,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   // One session per screen: the challenge is drawn once and the clock starts when the screen opens.
   const session = useMemo(() => new CaptureSession(settings, pickChallenge(settings.activeChallenges, secureRandom), performance.now()), [settings]);
   const finished = useRef(false);
+  const screenRef = useRef<HTMLElement>(null);
 
   const fail = useCallback((code: string, message: string) => {
     if (finished.current) return;
@@ -100,11 +112,14 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
     }
   }, [client, card.cardId, send, fail]);
 
+  const handlers = useRef({ submit, fail, language });
+  handlers.current = { submit, fail, language };
+
   useEffect(() => {
     if (!video || !engine) return;
     const loop = new CaptureLoop(video, engine, session, {
       onStep: (step: CaptureStep) => {
-        setView({
+        const next: CaptureViewState = {
           phase: step.phase,
           prompt: step.prompt,
           ok: step.issues.length === 0 && step.face !== null,
@@ -112,17 +127,22 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
           progress: step.progress,
           face: step.face?.box ?? null,
           frame: { width: video.videoWidth, height: video.videoHeight },
-        });
+        };
+        // The detection count changes every frame but is not shown: written straight to the DOM, no render.
+        screenRef.current?.setAttribute('data-loop-frames', String(loop.frames));
+        // Re-render only for a visible change: every skipped render is time the detector gets back.
+        setView((previous) => (looksSame(previous, next) ? previous : next));
         if (loop.frames % 10 === 0) setFps(loop.meter.fps);
       },
-      onCaptured: (captured) => void submit(captured),
-      onTimedOut: (step) => fail('capture-timeout', promptText(language, step.prompt)),
-      onError: (error) => fail('face-detection-failed', error.message),
+      onCaptured: (captured) => void handlers.current.submit(captured),
+      onTimedOut: (step) => handlers.current.fail('capture-timeout', promptText(handlers.current.language, step.prompt)),
+      onError: (error) => handlers.current.fail('face-detection-failed', error.message),
     });
     loop.start();
     return () => loop.stop();
-    // The loop outlives camera recoveries: the video element stays the same, only its stream changes.
-  }, [video, engine, session, submit, fail, language]);
+    // One loop per session: it outlives camera recoveries (same video element, new stream) and
+    // language switches (handlers are read through a ref), so the kept best frame is never lost.
+  }, [video, engine, session]);
 
   useEffect(() => {
     speaker.say(promptText(language, view.prompt), language);
@@ -138,7 +158,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   const severity = view.ok || view.phase === 'complete' ? 'ok' : view.phase === 'loading' ? 'info' : 'warn';
   return (
     <main
-      className="screen capture" data-screen="capture" data-testid="capture-screen"
+      ref={screenRef} className="screen capture" data-screen="capture" data-testid="capture-screen"
       data-capture-phase={view.phase} data-prompt={view.prompt} data-challenge={session.challenge ?? 'none'}
       data-backend={engine?.backend ?? ''} data-loop-fps={fps.toFixed(1)}
     >

@@ -1,27 +1,21 @@
+import { encodeBmp24 } from '../../../idcard/bmp';
+
 /** The picture test/support/c/fake_photo.h derives from a WLT, as the BMP a decoder must return. */
 export function expectedFakeBmp(wlt: Uint8Array): Buffer {
   const width = 102;
   const height = 126;
-  const rowSize = 308;
-  const bmp = Buffer.alloc(54 + rowSize * height);
-  bmp.write('BM', 0, 'latin1');
-  bmp.writeUInt32LE(bmp.length, 2);
-  bmp.writeUInt32LE(54, 10);
-  bmp.writeUInt32LE(40, 14);
-  bmp.writeInt32LE(width, 18);
-  bmp.writeInt32LE(height, 22);
-  bmp.writeUInt16LE(1, 26);
-  bmp.writeUInt16LE(24, 28);
-  bmp.writeUInt32LE(rowSize * height, 34);
-  for (let row = 0; row < height; row++) {
+  // fake_photo.h numbers rows in BMP (bottom-up) order: row 0 is the bottom of the picture.
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const row = height - 1 - y;
     for (let x = 0; x < width; x++) {
-      const at = 54 + row * rowSize + x * 3;
-      bmp[at] = (row * 2) & 0xff;
-      bmp[at + 1] = (x * 2) & 0xff;
-      bmp[at + 2] = wlt[(row * width + x) % 1024]!;
+      const at = (y * width + x) * 3;
+      rgb[at] = wlt[(row * width + x) % 1024]!;
+      rgb[at + 1] = (x * 2) & 0xff;
+      rgb[at + 2] = (row * 2) & 0xff;
     }
   }
-  return bmp;
+  return encodeBmp24({ width, height, data: rgb });
 }
 
 /** A synthetic WLT: the real header magic ("WL", 102, 126) then seeded filler. No real photo. */

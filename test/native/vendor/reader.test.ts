@@ -76,6 +76,9 @@ describe('vendor SDK reader (sdtapi ABI) through koffi in a child process', () =
     expect(read!.photoBmp).toBeNull(); // no decoder configured: the card is still read
     expect(read!.photoError).toBeNull();
     expect(read!.fingerprints).toBeNull();
+    // A card that fails mid-read is the SAM's code, not a crash.
+    putCard('garbage of the wrong length');
+    expect(await failure(r.readCard())).toMatchObject({ code: 'sdk-error', sdkCode: 0x41 });
   });
 
   it('decodes the photo with a configured WLT decoder', async () => {
@@ -134,12 +137,6 @@ describe('vendor SDK reader (sdtapi ABI) through koffi in a child process', () =
     expect(old.code).toBe('symbol-missing');
     expect(old.message).toMatch(/SDT_ReadBaseMsg/);
     expect((await failure(reader({ library: join(compiler.dir, 'libmissing.so') }).open())).code).toBe('load-failed');
-  });
-
-  it('reports a card that fails mid-read as the SAM code, not as a crash', async () => {
-    putCard('garbage of the wrong length');
-    const error = await failure(reader().readCard());
-    expect(error).toMatchObject({ code: 'sdk-error', sdkCode: 0x41 });
   });
 
   it('refuses reads after close', async () => {

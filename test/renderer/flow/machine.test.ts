@@ -35,7 +35,10 @@ describe('kiosk flow', () => {
     expect(transition(initialState, { type: 'READER_ERROR', error })).toMatchObject({ name: 'error', error: { detail: 'SW3=60' } });
     const capture = run([{ type: 'CARD_READ', card }, { type: 'CONTINUE' }, { type: 'CONSENT_ACCEPTED' }]);
     expect(transition(capture, { type: 'READER_ERROR', error }).name).toBe('capture');
-    expect(transition(initialState, { type: 'READER_ERROR', error: { code: 'no-card', message: '', sw3: 0x80 } })).toEqual(initialState);
+    expect(transition(initialState, { type: 'READER_ERROR', error: { code: 'reader-detached', message: '', sw3: null } })).toEqual(initialState);
+    const read = transition(initialState, { type: 'CARD_READ', card });
+    expect(transition(read, { type: 'READER_ERROR', error: { code: 'photo-decode-failed', message: '', sw3: null } }).name).toBe('cardRead');
+    expect(transition(initialState, { type: 'READER_ERROR', error: { code: 'card-read-failed', message: 'x', sw3: 0x41 } })).toMatchObject({ name: 'error', error: { code: 'card-read-failed' } });
   });
 
   it('goes back to attract when the card is pulled before consent', () => {
@@ -57,5 +60,16 @@ describe('kiosk flow', () => {
     expect(timeoutFor({ name: 'verifying', card, verificationId: 'v', stage: 'queued' }, t)).toBeNull();
     expect(timeoutFor({ name: 'consent', card }, t)).toBe(30000);
     expect(timeoutFor({ name: 'capture', card }, t)).toBe(25000);
+  });
+});
+
+describe('error texts', () => {
+  it('has a zh-CN and an en sentence for every code the flow can show, and a generic fallback', async () => {
+    const { errorText, LOCALISED_ERROR_CODES } = await import('../../../renderer/src/i18n/errors');
+    for (const code of ['camera-busy', 'capture-timeout', 'submit-failed', 'card-read-failed', 'sam-fault']) {
+      expect(LOCALISED_ERROR_CODES).toContain(code);
+      expect(errorText('zh-CN', code)).not.toBe(errorText('en', code));
+    }
+    expect(errorText('en', 'something-new')).toBe('Something went wrong: please call staff');
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCardText, sampleCards, syntheticWlt } from '../../../../idcard/synthetic';
 import { EventBus, type AnyEvent } from '../../../../main/services/events';
-import { bmpInfo, encodeBmp24 } from '../../../../main/services/reader/bmp';
+import { bmpInfo, encodeBmp24 } from '../../../../idcard/bmp';
 import { createReaderService } from '../../../../main/services/reader/create';
 import { DEMO_IDENTITY } from '../../../../main/services/reader/demo';
 import { nativeHardware } from '../../../../main/services/reader/hardware';
@@ -113,7 +113,7 @@ describe('createReaderService', () => {
 
   it('decodes WLT photos with the configured decoder plug-in', async () => {
     const w = watch();
-    const bmp = encodeBmp24(102, 126, new Uint8Array(102 * 126 * 3).fill(90));
+    const bmp = encodeBmp24({ width: 102, height: 126, data: new Uint8Array(102 * 126 * 3).fill(90) });
     const made: unknown[] = [];
     let closed = 0;
     service = createReaderService({

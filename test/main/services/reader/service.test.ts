@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../../contract';
 import { sampleCards } from '../../../../idcard/synthetic';
-import { encodeBmp24 } from '../../../../main/services/reader/bmp';
+import { encodeBmp24 } from '../../../../idcard/bmp';
 import { rig, simCard } from './harness';
 
 let current: ReturnType<typeof rig> | null = null;
@@ -182,7 +182,7 @@ describe('reader service over the SAM simulator', () => {
   });
 
   it('decodes the photo through the configured decoder, and survives one that fails', async () => {
-    const bmp = encodeBmp24(102, 126, new Uint8Array(102 * 126 * 3).fill(128));
+    const bmp = encodeBmp24({ width: 102, height: 126, data: new Uint8Array(102 * 126 * 3).fill(128) });
     let fail = false;
     const r = start({ loop: { decodePhoto: async (wlt) => {
       if (fail) throw new Error('decoder crashed (exit code 139)');

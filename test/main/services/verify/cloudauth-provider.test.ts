@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeBmp } from '../../../../cloudauth/bmp';
+import { encodeBmp24 } from '../../../../idcard/bmp';
 import { createCloudauthProvider, type CloudauthProviderOptions } from '../../../../main/services/verify/cloudauth-provider';
 import type { VerifyInput } from '../../../../main/services/verify/provider';
 import { compareFacesResponse, verifyStatusResponse, getStatusResponse } from '../../../cloudauth/support/spec-responses';
@@ -13,7 +13,7 @@ let chipBmp: Buffer;
 
 beforeAll(async () => {
   live = await sharp({ create: { width: 320, height: 400, channels: 3, background: '#d09070' } }).jpeg().toBuffer();
-  chipBmp = encodeBmp({ width: 102, height: 126, channels: 3, data: Buffer.alloc(102 * 126 * 3, 0x80) });
+  chipBmp = encodeBmp24({ width: 102, height: 126, data: Buffer.alloc(102 * 126 * 3, 0x80) });
 });
 beforeEach(async () => {
   server = await CloudauthTestServer.start({ keys: { kiosk: SECRET } });

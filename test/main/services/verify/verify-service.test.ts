@@ -48,11 +48,14 @@ describe('VerifyService', () => {
     expect(s.forgotten()).toBe(1);
   });
 
-  it('fails a face match whose liveness failed', async () => {
-    const s = setup(new RecordingProvider());
+  it('fails a failed liveness check without comparing or sending the frame anywhere', async () => {
+    const provider = new RecordingProvider();
+    const s = setup(provider);
     s.service.submit(submit(false));
     await expect.poll(s.result).toBeDefined();
-    expect(s.result()).toMatchObject({ verdict: 'fail', reason: 'liveness-failed' });
+    expect(s.result()).toMatchObject({ verdict: 'fail', reason: 'liveness-failed', score: null });
+    expect(provider.inputs).toHaveLength(0);
+    expect(s.records).toHaveLength(1);
   });
 
   it('fails a mismatch with the score and threshold shown', async () => {

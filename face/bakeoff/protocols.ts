@@ -1,0 +1,30 @@
+import type { BakeoffData } from './run';
+
+/** Heads turned or tilted more than this (radians, ≈20°) are not ID-photo or kiosk-capture conditions. */
+export const FRONTAL_LIMIT = 0.35;
+
+export type Protocol = 'all' | 'detected' | 'frontal';
+
+/**
+ * Which pairs a protocol keeps.
+ * - all: every pair of the fixtures; a face the detector misses counts as an error.
+ * - detected: pairs where a face was found in both the chip mimic and the full-size photo
+ *   (the engine answers Error.NoFaceDetected for the rest; counted separately as failures to acquire).
+ * - frontal: detected, and both source photos within ±20° yaw and pitch — ID photos are frontal by
+ *   regulation and the kiosk's capture step asks for a frontal face.
+ */
+export function pairFilter(data: BakeoffData, protocol: Protocol): (pair: [number, number]) => boolean {
+  const found = (i: number, view: 'chip' | 'full') => data.variants[0]?.photos[i]?.[view] != null;
+  const frontal = (i: number) => {
+    const pose = data.meta[i]?.fullPose;
+    return !!pose && Math.abs(pose.yaw) <= FRONTAL_LIMIT && Math.abs(pose.pitch) <= FRONTAL_LIMIT;
+  };
+  switch (protocol) {
+    case 'all':
+      return () => true;
+    case 'detected':
+      return ([i, j]) => found(i, 'chip') && found(j, 'full');
+    case 'frontal':
+      return ([i, j]) => found(i, 'chip') && found(j, 'full') && frontal(i) && frontal(j);
+  }
+}

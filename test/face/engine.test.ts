@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeChipMimic } from '../../face/chip-mimic';
+import { startFaceWorker, type FaceEngineApi } from '../../face/client';
+import { encodeBmp24 } from '../../face/image/bmp';
+import { decodeImage } from '../../face/image/decode';
+
+// One worker (models loaded once) for the whole file; it is started from the TypeScript source via tsx,
+// which is the launcher's fallback when no built face-worker.js exists next to face/client.ts.
+const fixtures = join(import.meta.dirname, '../fixtures/faces');
+const read = (name: string) => readFile(join(fixtures, name));
+
+let engine: FaceEngineApi;
+let chipBmp: Buffer;
+beforeAll(async () => {
+  engine = await startFaceWorker({ workers: 2 });
+  // The ID card's chip photo as a WLT decoder hands it out: 102x126, 24-bit BMP (made from a different photo of vlado).
+  const image = await decodeImage(await read('person-vlado.jpg'));
+  const face = (await engine.detectAttributes(await read('person-vlado.jpg'))).FaceInfos.FaceAttributesDetectInfo[0]!.FaceRect;
+  const chipJpeg = await makeChipMimic(image, { x: face.Left, y: face.Top, width: face.Width, height: face.Height });
+  chipBmp = encodeBmp24(await decodeImage(chipJpeg));
+});
+afterAll(async () => {
+  await engine?.close();
+});
+
+describe('face engine: CompareFaces', () => {
+  it('scores a chip photo (BMP, IDPic) higher against the same person than against someone else', async () => {
+    const same = await engine.compare(chipBmp, await read('person-vlado1.jpg'), { sourceType: 'IDPic', targetType: 'FacePic' });
+    const other = await engine.compare(chipBmp, await read('person-linda.jpg'), { sourceType: 'IDPic', targetType: 'FacePic' });
+    expect(same.SimilarityScore).toBeGreaterThan(other.SimilarityScore);
+    expect(same.SimilarityScore).toBeGreaterThan(same.ConfidenceThresholds['0.01']);
+    expect(other.SimilarityScore).toBeLessThan(other.ConfidenceThresholds['0.01']);
+    for (const r of [same, other]) {
+      expect(r.SimilarityScore).toBeGreaterThanOrEqual(0);
+      expect(r.SimilarityScore).toBeLessThanOrEqual(100);
+      expect(Object.keys(r.ConfidenceThresholds)).toEqual(['0.0001', '0.001', '0.01']);
+    }
+  });
+
+  it('gives the same image 100 and is symmetric', async () => {
+    const a = await read('person-vlado.jpg');
+    const b = await read('person-linda.jpg');
+    expect((await engine.compare(a, a)).SimilarityScore).toBe(100);
+    expect((await engine.compare(a, b)).SimilarityScore).toBe((await engine.compare(b, a)).SimilarityScore);
+  });
+
+  it('answers with the CompareFaces error codes', async () => {
+    const face = await read('person-vlado.jpg');
+    await expect(engine.compare(face, await read('background.jpg'))).rejects.toMatchObject({ code: 'Error.NoFaceDetected' });
+    await expect(engine.compare(face, face, { sourceType: 'IDPic', targetType: 'IDPic' })).rejects.toMatchObject({ code: 'InvalidParam.FacePicNotGiven' });
+    await expect(engine.compare(face, face, { sourceType: 'Selfie' as never })).rejects.toMatchObject({ code: 'InvalidParam.ImageTypeInvalid' });
+    await expect(engine.compare(face, Buffer.from('not an image'))).rejects.toMatchObject({ code: 'InvalidParam.ImageValuePatternError' });
+  });
+
+  it('uses the largest face of a group photo', async () => {
+    const group = await read('stock-group-1.jpg');
+    const attributes = await engine.detectAttributes(group, 10);
+    const rects = attributes.FaceInfos.FaceAttributesDetectInfo.map((f) => f.FaceRect);
+    expect(rects.length).toBeGreaterThan(1);
+    const embedding = await engine.embed(group);
+    expect(embedding.faces).toBe(rects.length);
+    const largest = rects.reduce((a, b) => (b.Width * b.Height > a.Width * a.Height ? b : a));
+    expect(Math.round(embedding.box.x)).toBe(largest.Left);
+    expect(Math.round(embedding.box.width)).toBe(largest.Width);
+  });
+});
+
+describe('face engine: DetectFaceAttributes', () => {
+  it('describes a frontal adult face in the spec shape (angles in radians)', async () => {
+    const result = await engine.detectAttributes(await read('person-vlado.jpg'));
+    expect(result).toMatchObject({ ImgWidth: 1024, ImgHeight: 768 });
+    const [info] = result.FaceInfos.FaceAttributesDetectInfo;
+    const a = info!.FaceAttributes;
+    expect(a.Facetype).toBe('Face');
+    expect(Math.abs(a.Headpose.YawAngle)).toBeLessThan(0.5);
+    expect(a.Gender).toMatchObject({ Value: 'Male' });
+    expect(a.Age).toBeGreaterThan(18);
+    expect(a.Age).toBeLessThan(70);
+    expect(info!.FaceRect.Left + info!.FaceRect.Width).toBeLessThanOrEqual(1024);
+  });
+
+  it('rates an out-of-focus photo much blurrier than a sharp one, and finds no face in a background', async () => {
+    const photo = await read('person-vlado.jpg');
+    const blurOf = async (bytes: Buffer) => (await engine.detectAttributes(bytes)).FaceInfos.FaceAttributesDetectInfo[0]!.FaceAttributes.Blur;
+    const sharpBlur = await blurOf(photo);
+    const soft = await blurOf(await sharp(photo).blur(3).jpeg().toBuffer());
+    expect(soft).toBeGreaterThan(5 * sharpBlur);
+    expect((await engine.detectAttributes(await read('background.jpg'))).FaceInfos.FaceAttributesDetectInfo).toEqual([]);
+  });
+});
