@@ -68,9 +68,10 @@ export interface StartFaceWorkerOptions extends FaceWorkerData {
   /** Override the worker entry (a built .js or a .ts source). */
   workerPath?: string;
   /**
-   * Worker threads, each with its own copy of the models (~60 MB). With two, a compare embeds its two
-   * images in parallel (the wasm backend is single-threaded). Default 1: on the shared 2-core test machine
-   * two workers were slower (median 271-286 ms vs 182-206 ms per compare), so use 2 only on idle cores.
+   * Worker threads, each with its own copy of the models. With two, a compare embeds its two images in
+   * parallel (the wasm backend is single-threaded). Default: 2 when the machine has 2+ cores. Measured on the
+   * shared 2-core dev machine: idle, 95–117 ms per compare with 2 workers vs 147–154 ms with 1; saturated by
+   * other jobs (load 3+), 2 workers were slower (271–286 ms vs 182–206 ms) — set 1 on a busy host.
    */
   workers?: number;
   /** Give up if the models have not loaded by then (default 120 s: the first load on a busy 2-core machine is slow). */
@@ -82,7 +83,7 @@ export async function startFaceWorker(options: StartFaceWorkerOptions = {}): Pro
   const here = dirname(fileURLToPath(import.meta.url));
   const entry = resolveWorkerEntry(here, existsSync, options.workerPath);
   const data: FaceWorkerData = { calibrationPath: options.calibrationPath, attributes: options.attributes };
-  const count = Math.max(1, Math.min(options.workers ?? 1, availableParallelism()));
+  const count = Math.max(1, Math.min(options.workers ?? 2, availableParallelism()));
   const started = await Promise.allSettled(Array.from({ length: count }, () => startChannel(entry, data, options.startTimeoutMs ?? 120_000)));
   const channels = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

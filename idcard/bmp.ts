@@ -1,7 +1,7 @@
 /**
  * The chip photo's image format: WLT decoders and vendor SDKs hand the 102×126 photo back as an
  * uncompressed 24-bit (sometimes 32-bit) BMP, which sharp can neither read nor write. This is the
- * one codec for it outside face/: header inspection, decoding to packed RGB, encoding from RGB.
+ * one BMP codec of the project: header inspection, decoding to packed RGB, encoding from RGB.
  * Pure: no imports, no I/O; Buffer is the only Node API it uses.
  */
 
@@ -15,7 +15,7 @@ export interface RgbImage {
 
 export type BmpErrorCode =
   | 'not-bmp' // no "BM" signature
-  | 'unsupported' // a DIB header older than BITMAPINFOHEADER, or a bit depth other than 24/32
+  | 'unsupported' // a DIB header older than BITMAPINFOHEADER, a bit depth other than 1/4/8/24/32, or a bad palette
   | 'compressed' // RLE, JPEG/PNG-in-BMP, or BI_BITFIELDS on anything but 32-bit
   | 'implausible-size' // zero, negative or over 10 000 pixels a side
   | 'truncated'; // fewer bytes than the header or the pixel rows need
@@ -93,9 +93,20 @@ export function bmpInfo(bytes: Uint8Array): { width: number; height: number; bit
   return header && { width: header.width, height: header.height, bitsPerPixel: header.bitsPerPixel };
 }
 
+const SUPPORTED_DEPTHS = [1, 4, 8, 24, 32];
+
+/** One 8-bit channel from a packed 32-bit pixel, for any contiguous channel mask. */
+function maskedChannel(value: number, mask: number): number {
+  if (mask === 0) return 0;
+  const shift = 31 - Math.clz32(mask & -mask);
+  const bits = 32 - Math.clz32(mask >>> shift);
+  const v = (value & mask) >>> shift;
+  return bits >= 8 ? v >>> (bits - 8) : Math.round((v * 255) / ((1 << bits) - 1));
+}
+
 /**
- * Decodes an uncompressed 24- or 32-bit BMP (BI_RGB, or BI_BITFIELDS with the usual BGRA masks
- * for 32-bit), bottom-up or top-down, to packed RGB rows, top row first. Throws BmpError.
+ * Decodes an uncompressed BMP to packed RGB rows, top row first: 24-bit and 32-bit (BI_RGB, or
+ * BI_BITFIELDS with its channel masks), 1/4/8-bit palettes, bottom-up or top-down. Throws BmpError.
  */
 export function decodeBmp(bytes: Uint8Array): RgbImage {
   if (!isBmp(bytes)) throw new BmpError('not-bmp', 'not a BMP file (no BM signature)');
@@ -108,24 +119,55 @@ export function decodeBmp(bytes: Uint8Array): RgbImage {
   if (compression !== 0 && !(compression === 3 && bitsPerPixel === 32)) {
     throw new BmpError('compressed', `compressed BMP (method ${compression}) is not supported`);
   }
-  if (bitsPerPixel !== 24 && bitsPerPixel !== 32) {
-    throw new BmpError('unsupported', `${bitsPerPixel}-bit BMP is not supported (24 or 32 only)`);
+  if (!SUPPORTED_DEPTHS.includes(bitsPerPixel)) {
+    throw new BmpError('unsupported', `${bitsPerPixel}-bit BMP is not supported (1, 4, 8, 24 or 32 only)`);
   }
   if (width <= 0 || height === 0 || width > MAX_SIDE || height > MAX_SIDE) {
     throw new BmpError('implausible-size', `implausible BMP size ${width}x${height}`);
   }
-  const bytesPerPixel = bitsPerPixel / 8;
+  const b = view(bytes);
   const stride = bmpRowStride(width, bitsPerPixel);
-  if (pixelOffset + stride * height > bytes.length) throw new BmpError('truncated', 'BMP pixel data is truncated');
+  const needed = pixelOffset + stride * height;
+  if (needed > bytes.length) {
+    throw new BmpError('truncated', `BMP pixel data is truncated (pixel data needs ${needed} bytes, file has ${bytes.length})`);
+  }
+
+  let palette: Uint8Array | null = null;
+  if (bitsPerPixel <= 8) {
+    const used = b.readUInt32LE(46);
+    const count = used === 0 ? 1 << bitsPerPixel : used;
+    const start = FILE_HEADER_SIZE + headerSize;
+    if (start + count * 4 > pixelOffset) throw new BmpError('unsupported', 'BMP palette overlaps the pixel data');
+    palette = b.subarray(start, start + count * 4);
+  }
+  // 32-bit BI_BITFIELDS masks follow a 40-byte header, or sit inside V2+ headers at the same place.
+  // Some writers set BI_BITFIELDS and leave no room for them: those mean the usual BGRA layout.
+  const hasMasks = compression === 3 && (headerSize >= 52 || pixelOffset >= BMP_HEADER_SIZE + 12);
+  const masks = hasMasks ? { r: b.readUInt32LE(54), g: b.readUInt32LE(58), bl: b.readUInt32LE(62) } : { r: 0xff0000, g: 0xff00, bl: 0xff };
+
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     const row = pixelOffset + (header.topDown ? y : height - 1 - y) * stride;
     for (let x = 0; x < width; x++) {
-      const src = row + x * bytesPerPixel;
       const dst = (y * width + x) * 3;
-      data[dst] = bytes[src + 2]!;
-      data[dst + 1] = bytes[src + 1]!;
-      data[dst + 2] = bytes[src]!;
+      if (bitsPerPixel === 24) {
+        const src = row + x * 3;
+        data[dst] = b[src + 2]!;
+        data[dst + 1] = b[src + 1]!;
+        data[dst + 2] = b[src]!;
+      } else if (bitsPerPixel === 32) {
+        const value = b.readUInt32LE(row + x * 4);
+        data[dst] = maskedChannel(value, masks.r);
+        data[dst + 1] = maskedChannel(value, masks.g);
+        data[dst + 2] = maskedChannel(value, masks.bl);
+      } else {
+        const bit = x * bitsPerPixel;
+        const index = (b[row + (bit >> 3)]! >> (8 - bitsPerPixel - (bit & 7))) & ((1 << bitsPerPixel) - 1);
+        if (index * 4 + 3 >= palette!.length) throw new BmpError('unsupported', `BMP palette index ${index} is out of range`);
+        data[dst] = palette![index * 4 + 2]!;
+        data[dst + 1] = palette![index * 4 + 1]!;
+        data[dst + 2] = palette![index * 4]!;
+      }
     }
   }
   return { width, height, channels: 3, data };

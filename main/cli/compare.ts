@@ -157,5 +157,6 @@ export function createCompareCommand(startEngine: EngineFactory): CliCommand {
   };
 }
 
-export const run: CliCommand = createCompareCommand((options) => startFaceWorker({ ...options, attributes: false }));
+// One worker: a CLI run is dominated by model loading, and batch mode embeds one image at a time.
+export const run: CliCommand = createCompareCommand((options) => startFaceWorker({ ...options, attributes: false, workers: 1 }));
 

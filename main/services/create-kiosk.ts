@@ -8,6 +8,7 @@ import { loadSettings, type Settings } from './settings';
 import { createUnavailableReader } from './unavailable-reader';
 import { createUnavailableProvider } from './verify/unavailable-provider';
 import { createCloudauthProvider } from './verify/cloudauth-provider';
+import { createLocalProvider } from './verify/local-provider';
 import { createReaderService } from './reader';
 import type { VerifyProvider } from './verify/provider';
 import type { EventBus } from './events';
@@ -45,7 +46,8 @@ async function createProvider(settings: Settings, log: Logger): Promise<VerifyPr
   const { provider, far, cloudauth } = settings.verify;
   try {
     if (provider === 'cloudauth') return createCloudauthProvider({ ...cloudauth, far });
-    return createUnavailableProvider('local', 'The local face engine is not part of this build.');
+    // Models load in worker threads in the background; status() says 'loading' until they are in.
+    return createLocalProvider({ far });
   } catch (error) {
     log.error('verify provider could not start', { provider, error: (error as Error).message });
     return createUnavailableProvider(provider, `The ${provider} verifier could not start: ${(error as Error).message}`);
@@ -63,7 +65,8 @@ export async function createKiosk(opts: CreateKioskOptions): Promise<Kiosk> {
     log: opts.log,
     createReader: readerFactory(opts.appRoot),
     provider: await createProvider(settings, opts.log.child('verify')),
-    localFaceBackends: [],
+    // The Node engine runs tfjs on its wasm backend (tfjs-node cannot be installed offline).
+    localFaceBackends: settings.verify.provider === 'local' ? ['wasm'] : [],
     audit,
   });
 }

@@ -15,7 +15,7 @@ const read = (name: string) => readFile(join(fixtures, name));
 let engine: FaceEngineApi;
 let chipBmp: Buffer;
 beforeAll(async () => {
-  engine = await startFaceWorker({ workers: 2 });
+  engine = await startFaceWorker({ workers: 1 });
   // The ID card's chip photo as a WLT decoder hands it out: 102x126, 24-bit BMP (made from a different photo of vlado).
   const image = await decodeImage(await read('person-vlado.jpg'));
   const face = (await engine.detectAttributes(await read('person-vlado.jpg'))).FaceInfos.FaceAttributesDetectInfo[0]!.FaceRect;

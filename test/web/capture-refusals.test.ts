@@ -8,6 +8,7 @@ import type { RunningWebHost } from '../../main/web-host';
 import { fixtures, twoPeopleFrame, VIDEO, videoDir, writeVideo } from '../renderer/capture-videos';
 import { openCaptureScreen, waitForPrompt } from '../renderer/capture-e2e';
 import { promptText } from '../../renderer/src/capture/prompts';
+import { errorText } from '../../renderer/src/i18n/errors';
 
 const browsers = new Map<string, Browser>();
 let host: RunningWebHost;
@@ -73,7 +74,8 @@ describe('a capture that never passes the gate', () => {
   it('gives up at captureTimeoutMs with an error the flow shows', async () => {
     const capture = await openCaptureScreen(await browserFor(noFaceVideo), shortHost);
     await capture.page.waitForSelector('[data-screen=error][data-code=capture-timeout]', { timeout: 10_000 });
-    expect(await capture.page.locator('[data-screen=error] .status').innerText()).toBe(promptText('zh-CN', 'timed-out'));
+    expect(await capture.page.locator('[data-screen=error] .status').innerText()).toBe(errorText('zh-CN', 'capture-timeout'));
+    expect(await capture.page.locator('[data-screen=error] .detail').innerText()).toBe(promptText('zh-CN', 'timed-out'));
     expect(capture.submits).toEqual([]);
     await capture.page.close();
   }, 60_000);
