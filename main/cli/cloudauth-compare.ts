@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { ImageType, prepareImages } from '../../cloudauth';
 import { clientFromOptions, connectionOptions, printCloudauthError } from './cloudauth';
-import { printJson, type CliIo } from './io';
+import { parseCommandArgs, printJson, type CliIo } from './io';
 
 const USAGE = `usage: renzheng compare SOURCE TARGET --provider cloudauth [--endpoint URL] --key-id ID --key-secret SECRET
          [--api-version 2018-09-16|2019-03-07] [--source-type FacePic|IDPic] [--target-type FacePic|IDPic]
@@ -12,28 +11,19 @@ Prints the Data object of CompareFaces: {"SimilarityScore":…,"ConfidenceThresh
 
 /** `renzheng compare … --provider cloudauth`: compare.ts hands its whole argv here. */
 export async function runCloudauthCompare(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        ...connectionOptions,
-        provider: { type: 'string' },
-        'source-type': { type: 'string', default: 'FacePic' },
-        'target-type': { type: 'string', default: 'FacePic' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    io.stderr(`renzheng compare: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(io, 'compare', USAGE, {
+    args,
+    options: {
+      ...connectionOptions,
+      provider: { type: 'string' },
+      'source-type': { type: 'string', default: 'FacePic' },
+      'target-type': { type: 'string', default: 'FacePic' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   if (values.provider !== undefined && values.provider !== 'cloudauth') {
     io.stderr(`renzheng compare: this form needs --provider cloudauth\n${USAGE}`);
     return 2;

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   ACTIONS,
   API_VERSIONS,
@@ -10,7 +9,7 @@ import {
   type ApiVersion,
   type ResponseFormat,
 } from '../../cloudauth';
-import { printError, printJson, type CliCommand, type CliIo } from './io';
+import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } from './io';
 
 export const DEFAULT_ENDPOINT = 'https://cloudauth.aliyuncs.com';
 
@@ -90,18 +89,9 @@ Credentials default to ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SE
 `;
 
 export const run: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: connectionOptions, allowPositionals: true, strict: true });
-  } catch (error) {
-    io.stderr(`renzheng cloudauth: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(io, 'cloudauth', USAGE, { args, options: connectionOptions, allowPositionals: true, strict: true });
+  if (typeof parsed === 'number') return parsed;
   const [action, ...pairs] = parsed.positionals;
-  if (parsed.values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   if (!action || !isActionName(action)) {
     io.stderr(`renzheng cloudauth: ${action ? `unknown action '${action}'` : 'missing ACTION'}\n${USAGE}`);
     return 2;

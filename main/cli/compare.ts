@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startFaceWorker, type FaceEngineApi } from '../../face/client';
 import { checkImageTypes, compareEmbeddings, type CompareResult, type FaceEmbedding, type ImageType } from '../../face/compare';
 import { FaceError } from '../../face/errors';
 import { runCloudauthCompare } from './cloudauth-compare';
-import { printError, printJson, type CliCommand, type CliIo } from './io';
+import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } from './io';
 
 const USAGE = `usage: renzheng compare SOURCE TARGET [--source-type FacePic|IDPic] [--target-type FacePic|IDPic] [--calibration FILE]
        renzheng compare --pairs FILE [--calibration FILE]
@@ -79,30 +78,21 @@ export function createCompareCommand(startEngine: EngineFactory): CliCommand {
       if (args[i + 1] === 'cloudauth') return runCloudauthCompare(args, io);
     }
     if (args.some((a) => a.startsWith('--provider=cloudauth'))) return runCloudauthCompare(args, io);
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: {
-          provider: { type: 'string', default: 'local' },
-          'source-type': { type: 'string', default: 'FacePic' },
-          'target-type': { type: 'string', default: 'FacePic' },
-          pairs: { type: 'string' },
-          calibration: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (error) {
-      io.stderr(`renzheng compare: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-      return 2;
-    }
+    const parsed = parseCommandArgs(io, 'compare', USAGE, {
+      args,
+      options: {
+        provider: { type: 'string', default: 'local' },
+        'source-type': { type: 'string', default: 'FacePic' },
+        'target-type': { type: 'string', default: 'FacePic' },
+        pairs: { type: 'string' },
+        calibration: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
     if (values.provider !== 'local') {
       io.stderr(`renzheng compare: unknown provider '${values.provider}' (local or cloudauth)\n${USAGE}`);
       return 2;

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** Output sinks for CLI commands, injected so tests can run commands in-process. */
 export interface CliIo {
   stdout(text: string): void;
@@ -24,4 +25,25 @@ export function printJson(io: CliIo, value: unknown, to: 'stdout' | 'stderr' = '
 /** The error shape every subcommand prints: {"error":{"code":…,"message":…}}. */
 export function printError(io: CliIo, code: string, message: string, extra: Record<string, unknown> = {}): void {
   printJson(io, { error: { code, message, ...extra } });
+}
+
+export type ParsedArgs<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
+
+/**
+ * parseArgs with the conventions every subcommand shares: a usage error prints the reason and the
+ * usage on stderr (exit 2), and --help prints the usage (exit 0). Returns the parse, or the exit code.
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(io: CliIo, command: string, usage: string, config: T): ParsedArgs<T> | number {
+  let parsed: ParsedArgs<T>;
+  try {
+    parsed = parseArgs(config);
+  } catch (error) {
+    io.stderr(`renzheng ${command}: ${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    return 2;
+  }
+  if ((parsed.values as { help?: unknown }).help) {
+    io.stdout(usage);
+    return 0;
+  }
+  return parsed;
 }
