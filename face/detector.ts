@@ -175,15 +175,14 @@ export class FaceDetector {
    */
   async detect(image: RgbImage, attributes = false): Promise<DetectedFace[]> {
     if (attributes && !this.withAttributes) throw new Error('FaceDetector was created without attribute models');
-    const faces = await this.detectIn(image, image, attributes);
+    const faces = await this.detectIn(image, null, attributes);
     if (faces.length || !this.retry) return faces;
     return this.detectIn(image, await retryView(image), attributes);
   }
 
-  /** Detect in `view` (the image itself or a RetryView of it) and report faces in `image` pixels. */
-  private async detectIn(image: RgbImage, view: RgbImage | RetryView, attributes: boolean): Promise<DetectedFace[]> {
-    const retry = 'scale' in view ? view : null;
-    const seen = retry ? retry.image : (view as RgbImage);
+  /** Detect in `image`, or in a RetryView of it, and report faces in `image` pixels. */
+  private async detectIn(image: RgbImage, retry: RetryView | null, attributes: boolean): Promise<DetectedFace[]> {
+    const seen = retry?.image ?? image;
     const input = this.tf.tensor3d(seen.data, [seen.height, seen.width, 3], 'int32');
     try {
       const result = await this.human.detect(input, {

@@ -15,6 +15,9 @@ export interface VerificationRecord {
   result: VerifyResult;
 }
 
+/** What decide() concludes: the provider's outcome, or a rejection before any comparison. */
+type Decision = VerifyOutcome | { kind: 'rejected'; reason: 'liveness-failed' };
+
 export interface VerifyServiceDeps {
   bus: EventBus;
   reader: Pick<ReaderService, 'heldCard' | 'forget'>;
@@ -87,7 +90,7 @@ export class VerifyService {
 
   private async decide(
     verificationId: string, card: HeldCard, live: Buffer, request: VerifySubmit, signal: AbortSignal,
-  ): Promise<VerifyOutcome | { kind: 'rejected'; reason: 'liveness-failed' }> {
+  ): Promise<Decision> {
     // A failed liveness check ends here: a possible spoof frame is never compared, and never sent to a cloud.
     if (this.deps.requireLiveness && !request.liveness.passed) return { kind: 'rejected', reason: 'liveness-failed' };
     if (!card.photo) {
@@ -111,7 +114,7 @@ export class VerifyService {
     }
   }
 
-  private toResult(verificationId: string, outcome: VerifyOutcome | { kind: 'rejected'; reason: 'liveness-failed' }): VerifyResult {
+  private toResult(verificationId: string, outcome: Decision): VerifyResult {
     const provider = this.deps.provider.name;
     const none = { score: null, threshold: null, far: null };
     switch (outcome.kind) {
