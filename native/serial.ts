@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
 import { TransportSignals } from './listeners';
 import { TransportError, type Transport, type TransportErrorCode } from './transport';
@@ -48,6 +49,9 @@ function toTransportError(error: unknown, what: string, path: string, lostWhileO
  * A SAM reader on a serial line (RS-232, CH340/CP2102 USB bridges, socat ptys), 8N1 without
  * flow control. Chunks are passed on exactly as the driver delivers them; framing is idcard/'s job.
  */
+/** How often an open port's device node is checked for a missed unplug. */
+const PRESENCE_CHECK_MS = 500;
+
 export function createSerialTransport(opts: SerialTransportOptions): Transport {
   const baudRate = opts.baudRate ?? DEFAULT_SAM_BAUD_RATE;
   if (!Number.isInteger(baudRate) || baudRate <= 0) {
@@ -86,7 +90,20 @@ export function createSerialTransport(opts: SerialTransportOptions): Transport {
       opened.on('error', (error: Error) => {
         if (port === opened && !opened.isOpen) signals.emitClose(toTransportError(error, 'using', opts.path, true));
       });
+      // The driver's hang-up event is not always delivered for an idle port (seen with ptys whose
+      // other end died), so a /dev node is also checked: when it is gone, the reader was pulled.
+      // (Windows COM names are not files, so there the driver's event is all there is.)
+      const presence = opts.path.startsWith('/') ? setInterval(() => {
+        stat(opts.path).catch((error: NodeJS.ErrnoException) => {
+          if (port !== opened || (error.code !== 'ENOENT' && error.code !== 'ENXIO')) return;
+          port = null;
+          signals.emitClose(new TransportError('unplugged', `${opts.path} disappeared: ${advice.unplugged}`, { cause: error }));
+          opened.close(() => undefined);
+        });
+      }, PRESENCE_CHECK_MS) : undefined;
+      presence?.unref();
       opened.on('close', (error?: Error | null) => {
+        clearInterval(presence);
         // A late event from a port already replaced by a reopen must not end the new lifetime.
         if (port !== opened && port !== null) return;
         const lost = port === opened;

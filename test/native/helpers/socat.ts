@@ -19,6 +19,10 @@ export async function createPtyPair(reuseDir?: string): Promise<PtyPair> {
   const dir = reuseDir ?? mkdtempSync(join(tmpdir(), 'renzheng-pty-'));
   const host = join(dir, 'host');
   const device = join(dir, 'device');
+  // A SIGKILLed socat cannot remove its links: stale ones would pass the wait below at once and
+  // point at dead ptys, so clear them before the new pair is made.
+  rmSync(host, { force: true });
+  rmSync(device, { force: true });
   const socat: ChildProcess = spawn(
     'socat',
     ['-d', '-d', `pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${device}`],
