@@ -114,7 +114,12 @@ export function createSerialTransport(opts: SerialTransportOptions): Transport {
 
     write(bytes) {
       const current = port;
-      if (!current || !current.isOpen) {
+      if (current && !current.isOpen) {
+        // Still ours but no longer open: the driver is closing it after a disconnect, and its
+        // 'close' event has not arrived yet (our own close() drops `port` first).
+        return Promise.reject(new TransportError('unplugged', `writing to ${opts.path} failed: ${advice.unplugged}`));
+      }
+      if (!current) {
         const gone = signals.closeError;
         return Promise.reject(
           gone instanceof TransportError && gone.code === 'unplugged'
@@ -125,7 +130,9 @@ export function createSerialTransport(opts: SerialTransportOptions): Transport {
       return new Promise((resolve, reject) => {
         current.write(Buffer.from(bytes), (error) => {
           if (!error) return resolve();
-          const failure = toTransportError(error, 'writing to', opts.path, port === current);
+          // Lost while open: still ours, or already closed by the unplug detection above.
+          const unplugged = signals.closeError instanceof TransportError && signals.closeError.code === 'unplugged';
+          const failure = toTransportError(error, 'writing to', opts.path, port === current || unplugged);
           reject(failure);
           if (failure.code === 'unplugged' || failure.code === 'io') {
             // A write that hits a vanished device is the unplug; close so listeners hear it too.
