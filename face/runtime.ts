@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FaceError } from './errors';
 
@@ -18,6 +18,19 @@ export function packageDir(name: string): string {
     if (existsSync(join(dir, 'package.json'))) return dir;
   }
   throw new FaceError('Error.ModelMissing', `npm package ${name} is not installed; run npm install (models are never downloaded at run time).`);
+}
+
+/**
+ * A model file from an npm package. A build carries copies of the files the worker needs in
+ * out/main/models (electron.vite.config.ts), so the packaged app does not ship the whole package.
+ */
+export function modelFile(pkg: string, relative: string): string {
+  const here = import.meta.dirname;
+  for (const dir of [join(here, 'models'), join(here, '..', 'models')]) {
+    const copy = join(dir, basename(relative));
+    if (existsSync(copy)) return copy;
+  }
+  return join(packageDir(pkg), relative);
 }
 
 let tfPromise: Promise<Tf> | null = null;
@@ -55,11 +68,33 @@ function installFileFetch(): void {
   globalThis.fetch = wrapped;
 }
 
+/** The part of a converted TensorFlow graph (model.json `modelTopology`) a repair needs to see. */
+export interface GraphNode {
+  name: string;
+  op: string;
+  input?: string[];
+  attr?: Record<string, { list?: { s?: string[] } } & Record<string, unknown>>;
+}
+export interface GraphTopology {
+  node: GraphNode[];
+  [key: string]: unknown;
+}
+/** A converted graph as read from disk: topology, weight specs, and all weights in one float buffer. */
+export interface ConvertedGraph {
+  topology: GraphTopology;
+  weightSpecs: import('@tensorflow/tfjs').io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
+}
+
 /** Load a tfjs graph model (model.json + .bin shards) from a directory on disk. */
-export async function loadGraphModel(tf: Tf, jsonPath: string): Promise<import('@tensorflow/tfjs').GraphModel> {
+export async function loadGraphModel(
+  tf: Tf,
+  jsonPath: string,
+  repair?: (model: ConvertedGraph) => ConvertedGraph,
+): Promise<import('@tensorflow/tfjs').GraphModel> {
   if (!existsSync(jsonPath)) throw new FaceError('Error.ModelMissing', `Model file ${jsonPath} is missing; reinstall the app or run npm install.`);
   const json = JSON.parse(await readFile(jsonPath, 'utf8')) as {
-    modelTopology: object;
+    modelTopology: GraphTopology;
     weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[];
     format?: string;
     generatedBy?: string;
@@ -67,10 +102,12 @@ export async function loadGraphModel(tf: Tf, jsonPath: string): Promise<import('
     signature?: object;
     userDefinedMetadata?: Record<string, unknown>;
   };
-  const { weightSpecs, weightData } = await readWeights(dirname(jsonPath), json.weightsManifest);
+  const read = await readWeights(dirname(jsonPath), json.weightsManifest);
+  const loaded: ConvertedGraph = { topology: json.modelTopology, weightSpecs: read.weightSpecs, weightData: read.weightData };
+  const { topology, weightSpecs, weightData } = repair ? repair(loaded) : loaded;
   return tf.loadGraphModel(
     tf.io.fromMemory({
-      modelTopology: json.modelTopology,
+      modelTopology: topology,
       weightSpecs,
       weightData,
       format: json.format,

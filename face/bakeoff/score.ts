@@ -65,12 +65,16 @@ export function pairScores(
  * so a model with a wide impostor distribution cannot dominate. Returns the fused scores and the
  * per-model normalisers (which the engine stores in its calibration).
  */
-export function fuse(parts: { genuine: number[]; impostor: number[] }[]): {
+export function fuse(
+  parts: { genuine: number[]; impostor: number[] }[],
+  /** Normalisers measured elsewhere (e.g. on another protocol); default: from these impostors. */
+  given?: { mean: number; std: number }[],
+): {
   genuine: number[];
   impostor: number[];
   norms: { mean: number; std: number }[];
 } {
-  const norms = parts.map(({ impostor }) => {
+  const norms = given ?? parts.map(({ impostor }) => {
     const real = impostor.filter((s) => s > NO_FACE_SCORE && s > -NO_FACE_DISTANCE);
     const mean = real.reduce((a, b) => a + b, 0) / real.length;
     const std = Math.sqrt(real.reduce((a, b) => a + (b - mean) ** 2, 0) / real.length);

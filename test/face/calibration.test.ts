@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   buildCalibration,
   confidenceThresholds,
+  fusedSimilarity,
+  modelName,
   parseCalibration,
+  type ModelMember,
   rawSimilarity,
   thresholdForFar,
   toScore,
@@ -16,7 +19,7 @@ function synthetic() {
   const impostor = range(5000, (i) => -(0.9 - 0.3 * ((i * 7919) % 5000) / 5000));
   const genuine = range(300, (i) => -(0.3 + 0.3 * i / 300));
   return buildCalibration({
-    model: { id: 'dlib', padding: 0.25, raw: true, metric: 'euclidean', flip: false, idPicCrops: 5, landmarks: 'corners' },
+    model: { members: [{ id: 'dlib', padding: 0.25, raw: true, metric: 'euclidean', flip: false, idPicCrops: 5, landmarks: 'corners', dims: 0, norm: { mean: 0, std: 1 } }] },
     genuine,
     impostor,
     protocol: 'synthetic',
@@ -50,8 +53,39 @@ describe('score calibration', () => {
     const c = synthetic();
     expect(thresholdForFar(c, 0.001)).toBe(c.thresholds['0.001'].score);
     expect(() => thresholdForFar(c, 0.05)).toThrow(/No calibrated threshold for FAR 0.05/);
-    expect(() => parseCalibration({ ...c, version: 2 })).toThrow(/regenerate it/);
+    expect(() => parseCalibration({ ...c, version: 3 })).toThrow(/regenerate it/);
+    const twoMembers = { members: [c.model.members[0]!, { ...c.model.members[0]!, id: 'mobilefacenet' }] };
+    expect(() => parseCalibration({ ...c, model: twoMembers })).toThrow(/members\[0\]\.dims/);
+    expect(() => parseCalibration({ ...c, model: { members: [{ ...c.model.members[0]!, norm: { mean: 0, std: 0 } }] } })).toThrow(/norm/);
     expect(() => parseCalibration({ ...c, thresholds: { '0.01': c.thresholds['0.01'] } })).toThrow(/threshold 0.0001/);
+  });
+
+  it('reads a version 1 file (one model, no fusion) with the same thresholds and scores', () => {
+    const c = synthetic();
+    const { members } = c.model;
+    const { dims: _dims, norm: _norm, ...v1model } = members[0]!;
+    const upgraded = parseCalibration({ ...c, version: 1, model: v1model });
+    expect(upgraded.version).toBe(2);
+    expect(upgraded.thresholds).toEqual(c.thresholds);
+    const a = Float32Array.of(0.1, 0.2), b = Float32Array.of(0.4, -0.2);
+    expect(fusedSimilarity(a, b, upgraded.model.members)).toBeCloseTo(rawSimilarity(a, b, 'euclidean'), 12);
+  });
+
+  it('fuses two models by z-scores, each on its own slice of the embedding', () => {
+    const members: ModelMember[] = [
+      { id: 'dlib', padding: 0.25, raw: true, metric: 'euclidean', flip: false, idPicCrops: 3, landmarks: 'centres', dims: 2, norm: { mean: -0.8, std: 0.1 } },
+      { id: 'mobilefacenet', padding: 0.25, raw: false, metric: 'cosine', flip: false, idPicCrops: 3, landmarks: 'centres', dims: 2, norm: { mean: 0.2, std: 0.2 } },
+    ];
+    // dlib part: distance 0.6 → z = (−0.6 + 0.8) / 0.1 = 2; mobilefacenet part: cosine 0.6 → z = (0.6 − 0.2) / 0.2 = 2.
+    const a = Float32Array.of(0, 0, 1, 0);
+    const b = Float32Array.of(0.6, 0, 0.6, 0.8);
+    expect(fusedSimilarity(a, b, members)).toBeCloseTo(2, 5);
+    expect(() => fusedSimilarity(a.subarray(0, 3), b.subarray(0, 3), members)).toThrow(/does not match/);
+    const c = buildCalibration({ model: { members }, genuine: range(100, (i) => 3 + i / 100), impostor: range(2000, (i) => -2 + (4 * i) / 2000), protocol: 'synthetic', note: 'test' });
+    // Identical faces: distance 0 (z 8) and cosine 1 (z 4) → the top of the scale.
+    expect(c.scale.hundredAt).toBeCloseTo(6, 10);
+    expect(toScore(fusedSimilarity(a, a, members), c.scale)).toBe(100);
+    expect(modelName(c)).toBe('dlib+mobilefacenet');
   });
 
   it('ships a calibration measured on real pairs', () => {

@@ -40,7 +40,7 @@ describe('face worker launcher', () => {
 
 describe('face worker pool (scripted workers)', () => {
   const calibration = buildCalibration({
-    model: { id: 'dlib', padding: 0.25, raw: true, metric: 'euclidean', flip: false, idPicCrops: 3, landmarks: 'corners' },
+    model: { members: [{ id: 'dlib', padding: 0.25, raw: true, metric: 'euclidean', flip: false, idPicCrops: 3, landmarks: 'corners', dims: 0, norm: { mean: 0, std: 1 } }] },
     genuine: Array.from({ length: 100 }, (_, i) => -i / 1000),
     impostor: Array.from({ length: 2000 }, (_, i) => -1 - i / 1000),
     protocol: 'synthetic',

@@ -1,4 +1,4 @@
-import { REPORTED_FARS, thresholdForFar } from '../../../face/calibration';
+import { modelName, REPORTED_FARS, thresholdForFar } from '../../../face/calibration';
 import { startFaceWorker, type FaceEngineApi, type StartFaceWorkerOptions } from '../../../face/client';
 import { FaceError } from '../../../face/errors';
 import type { VerifyInput, VerifyOutcome, VerifyProvider } from './provider';
@@ -40,7 +40,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): VerifyP
     status() {
       if (failure) return { ready: false, detail: `Local face engine failed to start: ${failure.message}` };
       if (!engine) return { ready: false, detail: 'Loading the local face models…' };
-      return { ready: true, detail: `Local face engine ready (${engine.calibration.model.id}, FAR ${far} → score ${thresholdForFar(engine.calibration, far)})` };
+      return { ready: true, detail: `Local face engine ready (${modelName(engine.calibration)}, FAR ${far} → score ${thresholdForFar(engine.calibration, far)})` };
     },
     async verify(input: VerifyInput): Promise<VerifyOutcome> {
       input.onStage?.('preparing');

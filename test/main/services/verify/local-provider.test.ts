@@ -9,7 +9,7 @@ import type { VerifyInput } from '../../../../main/services/verify/provider';
 
 const fixtures = join(import.meta.dirname, '../../../fixtures/faces');
 const calibration = buildCalibration({
-  model: { id: 'dlib', padding: 0.25, raw: true, metric: 'euclidean', flip: false, idPicCrops: 5, landmarks: 'corners' },
+  model: { members: [{ id: 'dlib', padding: 0.25, raw: true, metric: 'euclidean', flip: false, idPicCrops: 5, landmarks: 'corners', dims: 0, norm: { mean: 0, std: 1 } }] },
   genuine: Array.from({ length: 200 }, (_, i) => -0.3 - i / 1000),
   impostor: Array.from({ length: 5000 }, (_, i) => -0.5 - i / 10000),
   protocol: 'synthetic',
