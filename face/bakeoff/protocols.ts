@@ -3,7 +3,7 @@ import type { BakeoffData } from './run';
 /** Heads turned or tilted more than this (radians, ≈20°) are not ID-photo or kiosk-capture conditions. */
 export const FRONTAL_LIMIT = 0.35;
 
-export type Protocol = 'all' | 'detected' | 'frontal';
+export type Protocol = 'all' | 'detected' | 'frontal' | 'chip-resolution';
 
 /**
  * Which pairs a protocol keeps.
@@ -12,6 +12,10 @@ export type Protocol = 'all' | 'detected' | 'frontal';
  *   (the engine answers Error.NoFaceDetected for the rest; counted separately as failures to acquire).
  * - frontal: detected, and both source photos within ±20° yaw and pitch — ID photos are frontal by
  *   regulation and the kiosk's capture step asks for a frontal face.
+ * - chip-resolution: detected, and both source photos show the face with at least the chip mimics' median
+ *   eye distance. A real chip photo is a studio photo scaled down to 102x126; a mimic cut from a smaller
+ *   face is scaled up and blurrier than any chip, and a live photo that small is refused by the kiosk's
+ *   capture gate (face at least 18% of the frame width, ≈ 115 px at 640x480).
  */
 export function pairFilter(data: BakeoffData, protocol: Protocol): (pair: [number, number]) => boolean {
   const found = (i: number, view: 'chip' | 'full') => data.variants[0]?.photos[i]?.[view] != null;
@@ -19,6 +23,7 @@ export function pairFilter(data: BakeoffData, protocol: Protocol): (pair: [numbe
     const pose = data.meta[i]?.fullPose;
     return !!pose && Math.abs(pose.yaw) <= FRONTAL_LIMIT && Math.abs(pose.pitch) <= FRONTAL_LIMIT;
   };
+  const sharp = (i: number) => (data.meta[i]?.fullEyeDistance ?? 0) >= data.chipEyeDistance;
   switch (protocol) {
     case 'all':
       return () => true;
@@ -26,5 +31,7 @@ export function pairFilter(data: BakeoffData, protocol: Protocol): (pair: [numbe
       return ([i, j]) => found(i, 'chip') && found(j, 'full');
     case 'frontal':
       return ([i, j]) => found(i, 'chip') && found(j, 'full') && frontal(i) && frontal(j);
+    case 'chip-resolution':
+      return ([i, j]) => found(i, 'chip') && found(j, 'full') && sharp(i) && sharp(j);
   }
 }

@@ -32,6 +32,8 @@ export interface VariantEmbeddings {
 /** What the detector saw in each photo (pose in radians). */
 export interface PhotoMeta {
   fullPose: { pitch: number; yaw: number; roll: number } | null;
+  /** Distance between the eyes in the full-size photo, pixels (how much detail the source has). */
+  fullEyeDistance: number | null;
   chipEyeDistance: number | null;
   chipBytes: number;
 }
@@ -98,7 +100,8 @@ export async function collect(fixturesDir: string, variants: ModelVariant[], cac
     return prepared;
   };
   const out: VariantEmbeddings[] = [];
-  const summaryPath = join(cacheDir, 'summary.json');
+  // Bump the name when PhotoMeta gains a field, so an older cache is not read.
+  const summaryPath = join(cacheDir, 'summary-v2.json');
   type Summary = BakeoffData['missing'] & { detectMs: number; meta: PhotoMeta[] };
   let missing = existsSync(summaryPath) ? (JSON.parse(await readFile(summaryPath, 'utf8')) as Summary) : null;
   for (const v of variants) {
@@ -143,6 +146,7 @@ export async function collect(fixturesDir: string, variants: ModelVariant[], cac
       detectMs,
       meta: ready.map((p) => ({
         fullPose: p.full?.pose ?? null,
+        fullEyeDistance: p.full ? eyeDistance(p.full.landmarks) : null,
         chipEyeDistance: p.chip ? eyeDistance(p.chip.landmarks) : null,
         chipBytes: p.chipBytes,
       })),
