@@ -73,6 +73,9 @@ export function repairPrelu(model: ConvertedGraph): { model: ConvertedGraph; rep
   }
 
   const weightData = model.weightData.slice(0);
+  // Both defects come from the same conversion; a graph without the fused ReLU is taken as converted
+  // correctly, and its slopes are left alone.
+  if (added.length === 0) slopeConsts.clear();
   let offset = 0;
   let slopes = 0;
   for (const spec of model.weightSpecs) {

