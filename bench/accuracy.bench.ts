@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sharedFaceFixtures } from '../face/bakeoff/fixtures';
 import { buildCalibration, type ModelMember } from '../face/calibration';
 import { collect, type BakeoffData, type ModelVariant } from '../face/bakeoff/run';
 import { pairFilter, type Protocol } from '../face/bakeoff/protocols';
@@ -13,7 +13,6 @@ import { metric, type Benchmark, type Metric } from './harness';
 // changing detection or alignment code). Writes face/data/calibration.json for the chosen configuration.
 
 const root = resolve(import.meta.dirname, '..');
-const fixturesDir = process.env.RENZHENG_FACE_FIXTURES ?? resolve(root, '..', 'shared', 'fixtures', 'faces');
 const cacheDir = join(tmpdir(), process.env.RENZHENG_BAKEOFF_FRESH ? `renzheng-bakeoff-${Date.now()}` : 'renzheng-bakeoff');
 const calibrationPath = join(root, 'face', 'data', 'calibration.json');
 const tablePath = join(root, 'bench', 'results', 'accuracy-bakeoff.txt');
@@ -122,9 +121,7 @@ export default {
   name: 'accuracy',
   description: 'Face model bake-off: ID-chip mimic vs a different full-size photo (shared fixtures); writes the calibration',
   async run(): Promise<Metric[]> {
-    if (!existsSync(join(fixturesDir, 'identities.tsv'))) {
-      throw new Error(`Face fixtures not found at ${fixturesDir}; set RENZHENG_FACE_FIXTURES to the shared fixtures/faces folder.`);
-    }
+    const fixturesDir = sharedFaceFixtures(root);
     const data = await collect(fixturesDir, VARIANTS, cacheDir, (line) => console.log(line));
     const protocols: Protocol[] = ['all', 'detected', 'frontal', 'chip-resolution'];
     const table = protocols.map((p) => formatRows(rowsFor(data, p))).join('\n\n');

@@ -1,4 +1,5 @@
 import type { DetectedFace } from './detector';
+import { classifyGlasses, glassesFeatures, type Glasses } from './glasses';
 import type { RgbImage } from './image/rgb';
 
 /** DetectFaceAttributes' FaceAttributes (developer guide §2.4.6), as far as the local models can tell. */
@@ -6,6 +7,7 @@ export interface FaceAttributes {
   /** Face, or Profile when the head is turned more than 30° left or right. */
   Facetype: 'Face' | 'Profile';
   Headpose: { PitchAngle: number; RollAngle: number; YawAngle: number };
+  Glasses: Glasses;
   /** Larger is blurrier; ≥ 2.0 is usually too blurred to compare (same reading as cloudauth's Blur). */
   Blur: number;
   Smiling: { Value: number; Threshold: number };
@@ -63,6 +65,7 @@ export function faceAttributes(image: RgbImage, face: DetectedFace): FaceAttribu
     FaceAttributes: {
       Facetype: Math.abs(face.pose.yaw) > PROFILE_YAW ? 'Profile' : 'Face',
       Headpose: { PitchAngle: round(face.pose.pitch), RollAngle: round(face.pose.roll), YawAngle: round(face.pose.yaw) },
+      Glasses: classifyGlasses(glassesFeatures(image, face.landmarks)),
       Blur: blurScore(image, face.box),
       Smiling: { Value: Math.round((a?.happy ?? 0) * 10000) / 100, Threshold: SMILE_THRESHOLD },
       Gender:

@@ -1,5 +1,18 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+
+/**
+ * The shared face fixtures (../shared/fixtures/faces next to the repository, or RENZHENG_FACE_FIXTURES).
+ * Throws with what to do when they are not there.
+ */
+export function sharedFaceFixtures(repoRoot: string): string {
+  const dir = process.env.RENZHENG_FACE_FIXTURES ?? resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
+  if (!existsSync(join(dir, 'identities.tsv'))) {
+    throw new Error(`Face fixtures not found at ${dir}; set RENZHENG_FACE_FIXTURES to the shared fixtures/faces folder.`);
+  }
+  return dir;
+}
 
 /** One photo of the shared face fixtures with its identity. */
 export interface FixturePhoto {

@@ -85,6 +85,7 @@ describe('face engine: DetectFaceAttributes', () => {
     const [info] = result.FaceInfos.FaceAttributesDetectInfo;
     const a = info!.FaceAttributes;
     expect(a.Facetype).toBe('Face');
+    expect(a.Glasses).toBe('None');
     expect(Math.abs(a.Headpose.YawAngle)).toBeLessThan(0.5);
     expect(a.Gender).toMatchObject({ Value: 'Male' });
     expect(a.Age).toBeGreaterThan(18);
