@@ -123,7 +123,7 @@ export default {
   async run(): Promise<Metric[]> {
     const fixturesDir = sharedFaceFixtures(root);
     const data = await collect(fixturesDir, VARIANTS, cacheDir, (line) => console.log(line));
-    const protocols: Protocol[] = ['all', 'detected', 'frontal', 'chip-resolution'];
+    const protocols: Protocol[] = ['all', 'detected', 'frontal', 'chip-resolution', 'photographs'];
     const table = protocols.map((p) => formatRows(rowsFor(data, p))).join('\n\n');
     const header = [
       `fixtures: ${data.photos.length} photos, ${new Set(data.photos.map((p) => p.identity)).size} identities (mostly not East Asian); chip mimic median ${data.meta.map((m) => m.chipBytes).sort((a, b) => a - b)[data.meta.length >> 1]} bytes, median eye distance ${data.chipEyeDistance.toFixed(1)} px`,
@@ -140,6 +140,7 @@ export default {
     const detected = scored('detected');
     const frontal = scored('frontal');
     const sharp = scored('chip-resolution');
+    const photographs = scored('photographs');
     const members: ModelMember[] = CHOSEN.map((m, i) => {
       const config = VARIANTS.find((v) => v.key === m.key)!;
       const photo = data.variants.find((v) => v.key === m.key)!.photos.find((p) => p.full)!;
@@ -169,7 +170,7 @@ export default {
 
     const embedMs = msPerFace(data, CHOSEN);
     const s = (x: { genuine: number[]; impostor: number[] }, name: string) => summarise(name, x, embedMs);
-    const a = s(all, 'all'), d = s(detected, 'detected'), f = s(frontal, 'frontal'), r = s(sharp, 'chip-resolution');
+    const a = s(all, 'all'), d = s(detected, 'detected'), f = s(frontal, 'frontal'), r = s(sharp, 'chip-resolution'), p = s(photographs, 'photographs');
     return [
       metric('eer', a.eer, 'ratio', { max: 0.03 }),
       metric('frr_at_far_0.001', a.frr01, 'ratio', { max: 0.15 }),
@@ -191,6 +192,11 @@ export default {
       metric('frr_at_far_0.01_chip_resolution', r.frr1, 'ratio'),
       metric('genuine_pairs_chip_resolution', r.genuine, 'pairs'),
       metric('impostor_pairs_chip_resolution', r.impostor, 'pairs'),
+      metric('eer_photographs', p.eer, 'ratio', { max: 0.03 }),
+      metric('frr_at_far_0.001_photographs', p.frr01, 'ratio', { max: 0.15 }),
+      metric('frr_at_far_0.01_photographs', p.frr1, 'ratio'),
+      metric('genuine_pairs_photographs', p.genuine, 'pairs'),
+      metric('impostor_pairs_photographs', p.impostor, 'pairs'),
       metric('faces_missed_full', data.missing.full, 'photos'),
       metric('faces_missed_chip', data.missing.chip, 'photos'),
       metric('embed_ms_per_face', embedMs, 'ms'),

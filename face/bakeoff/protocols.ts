@@ -3,7 +3,14 @@ import type { BakeoffData } from './run';
 /** Heads turned or tilted more than this (radians, ≈20°) are not ID-photo or kiosk-capture conditions. */
 export const FRONTAL_LIMIT = 0.35;
 
-export type Protocol = 'all' | 'detected' | 'frontal' | 'chip-resolution';
+export type Protocol = 'all' | 'detected' | 'frontal' | 'chip-resolution' | 'photographs';
+
+/**
+ * Identities that are renders, not photographs of a person. identities.tsv labels the ten cgi-multiangle scenes
+ * as one CGI head, but their largest faces differ in face shape, skin tone and eyes (ten characters built on one
+ * base model, by eye); ai-face is a generated face (it only takes part in impostor pairs).
+ */
+export const SYNTHETIC_IDENTITIES: readonly string[] = ['cgi-multiangle', 'ai-face'];
 
 /**
  * Which pairs a protocol keeps.
@@ -16,6 +23,7 @@ export type Protocol = 'all' | 'detected' | 'frontal' | 'chip-resolution';
  *   eye distance. A real chip photo is a studio photo scaled down to 102x126; a mimic cut from a smaller
  *   face is scaled up and blurrier than any chip, and a live photo that small is refused by the kiosk's
  *   capture gate (face at least 18% of the frame width, ≈ 115 px at 640x480).
+ * - photographs: detected, and neither identity is a render (SYNTHETIC_IDENTITIES).
  */
 export function pairFilter(data: BakeoffData, protocol: Protocol): (pair: [number, number]) => boolean {
   const found = (i: number, view: 'chip' | 'full') => data.variants[0]?.photos[i]?.[view] != null;
@@ -24,6 +32,7 @@ export function pairFilter(data: BakeoffData, protocol: Protocol): (pair: [numbe
     return !!pose && Math.abs(pose.yaw) <= FRONTAL_LIMIT && Math.abs(pose.pitch) <= FRONTAL_LIMIT;
   };
   const sharp = (i: number) => (data.meta[i]?.fullEyeDistance ?? 0) >= data.chipEyeDistance;
+  const photograph = (i: number) => !SYNTHETIC_IDENTITIES.includes(data.photos[i]?.identity ?? '');
   switch (protocol) {
     case 'all':
       return () => true;
@@ -33,5 +42,7 @@ export function pairFilter(data: BakeoffData, protocol: Protocol): (pair: [numbe
       return ([i, j]) => found(i, 'chip') && found(j, 'full') && frontal(i) && frontal(j);
     case 'chip-resolution':
       return ([i, j]) => found(i, 'chip') && found(j, 'full') && sharp(i) && sharp(j);
+    case 'photographs':
+      return ([i, j]) => found(i, 'chip') && found(j, 'full') && photograph(i) && photograph(j);
   }
 }
