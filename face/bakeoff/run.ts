@@ -16,6 +16,8 @@ export interface ModelVariant {
   variant: EmbedderVariant;
   /** Also embed the chip as the mean of this many JITTERS crops (view chipJitter). */
   jitter?: number;
+  /** Bump when the embedder's code changes, so cached vectors of the old code are not reused. */
+  revision?: number;
 }
 
 export type View = 'full' | 'fullLow' | 'chip' | 'chip2x' | 'chipJitter';
