@@ -1,3 +1,4 @@
+import { laplacianVariance } from './capture/image-metrics';
 import type { DetectedFace } from './detector';
 import { classifyGlasses, glassesFeatures, type Glasses } from './glasses';
 import type { RgbImage } from './image/rgb';
@@ -46,15 +47,7 @@ export function blurScore(image: RgbImage, box: DetectedFace['box'], side = 64):
       grey[y * side + x] = (0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!) / 255;
     }
   }
-  let sum = 0, sum2 = 0, n = 0;
-  for (let y = 1; y < side - 1; y++) {
-    for (let x = 1; x < side - 1; x++) {
-      const c = y * side + x;
-      const lap = grey[c - 1]! + grey[c + 1]! + grey[c - side]! + grey[c + side]! - 4 * grey[c]!;
-      sum += lap; sum2 += lap * lap; n++;
-    }
-  }
-  const variance = sum2 / n - (sum / n) ** 2;
+  const variance = laplacianVariance(grey, side, side);
   return Math.round((0.001 / Math.max(variance, 1e-9)) * 1000) / 1000;
 }
 

@@ -1,4 +1,5 @@
 import { alignTo, dlibTemplate, warpToCrop, type Landmarks } from './align';
+import { toGray } from './capture/image-metrics';
 import type { RgbImage } from './image/rgb';
 
 /** DetectFaceAttributes' Glasses values (developer guide §2.4.6): none, ordinary glasses, sunglasses. */
@@ -22,9 +23,7 @@ const SIDE = 64;
 const TEMPLATE = dlibTemplate(SIDE, 0.25);
 
 export function glassesFeatures(image: RgbImage, landmarks: Landmarks): GlassesFeatures {
-  const rgb = warpToCrop(image, alignTo(landmarks.centres, TEMPLATE), SIDE);
-  const grey = new Float32Array(SIDE * SIDE);
-  for (let i = 0; i < grey.length; i++) grey[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+  const grey = toGray(warpToCrop(image, alignTo(landmarks.centres, TEMPLATE), SIDE), SIDE, SIDE, 3);
   const at = (x: number, y: number) => grey[y * SIDE + x]!;
   const dy = (x: number, y: number) => Math.abs(at(x, y + 1) - at(x, y - 1));
   const dx = (x: number, y: number) => Math.abs(at(x + 1, y) - at(x - 1, y));

@@ -8,9 +8,10 @@ export function meanLuma(rgba: ArrayLike<number>): number {
   return pixels ? sum / pixels : 0;
 }
 
-export function toGray(rgba: ArrayLike<number>, width: number, height: number): Float32Array {
+/** BT.601 luma of packed pixels (RGBA by default; 3 for RGB). */
+export function toGray(pixels: ArrayLike<number>, width: number, height: number, channels = 4): Float32Array {
   const gray = new Float32Array(width * height);
-  for (let i = 0, p = 0; i < gray.length; i++, p += 4) gray[i] = 0.299 * rgba[p]! + 0.587 * rgba[p + 1]! + 0.114 * rgba[p + 2]!;
+  for (let i = 0, p = 0; i < gray.length; i++, p += channels) gray[i] = 0.299 * pixels[p]! + 0.587 * pixels[p + 1]! + 0.114 * pixels[p + 2]!;
   return gray;
 }
 
