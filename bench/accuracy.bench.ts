@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { sharedFaceFixtures } from '../face/bakeoff/fixtures';
 import { buildCalibration, type ModelMember } from '../face/calibration';
 import { collect, type BakeoffData, type ModelVariant } from '../face/bakeoff/run';
-import { pairFilter, type Protocol } from '../face/bakeoff/protocols';
+import { pairFilter, withCgiCharacters, type Protocol } from '../face/bakeoff/protocols';
 import { formatRows, fuse, meanEmbedding, pairScores, snormScores, summarise, type Row, type Trick } from '../face/bakeoff/score';
 import { metric, type Benchmark, type Metric } from './harness';
 
@@ -94,7 +94,7 @@ function msPerFace(data: BakeoffData, members: Member[]): number {
   return members.reduce((sum, m) => sum + data.variants.find((v) => v.key === m.key)!.msPerFace * (m.trick.flip ? 2 : 1), 0);
 }
 
-function rowsFor(data: BakeoffData, protocol: Protocol): Row[] {
+function rowsFor(data: BakeoffData, protocol: Protocol, label: string = protocol): Row[] {
   const keep = pairFilter(data, protocol);
   const rows: Row[] = [];
   const by = (key: string) => data.variants.find((v) => v.key === key)!;
@@ -104,17 +104,17 @@ function rowsFor(data: BakeoffData, protocol: Protocol): Row[] {
       if (trick.chipView === 'chipJitter' && !v.photos.some((p) => p.chipJitter)) continue;
       if (v.key.endsWith('-j5') && trick.chipView !== 'chipJitter') continue;
       const t: Trick = euclid ? { ...trick, metric: 'euclidean' } : trick;
-      rows.push(summarise(`${protocol} ${v.key}${euclid ? ' (euclidean)' : ''} ${name}`, pairScores(data, v, t, keep), v.msPerFace * (t.flip ? 2 : 1)));
+      rows.push(summarise(`${label} ${v.key}${euclid ? ' (euclidean)' : ''} ${name}`, pairScores(data, v, t, keep), v.msPerFace * (t.flip ? 2 : 1)));
     }
   }
   const base: Trick = { chipView: 'chip', flip: false };
   const humanSamples = data.photos.flatMap((p, i) => (p.file.startsWith('human-samples/') ? [i] : []));
   const centre = meanEmbedding(by('dlib'), humanSamples, ['full', 'chip']);
-  rows.push(summarise(`${protocol} dlib centred (mean of human-samples)`, pairScores(data, by('dlib'), { ...base, centre }, keep), by('dlib').msPerFace));
-  rows.push(summarise(`${protocol} dlib s-norm (cohort: human-samples)`, snormScores(data, by('dlib'), base, keep, (k) => data.photos[k]!.file.startsWith('human-samples/')), by('dlib').msPerFace));
+  rows.push(summarise(`${label} dlib centred (mean of human-samples)`, pairScores(data, by('dlib'), { ...base, centre }, keep), by('dlib').msPerFace));
+  rows.push(summarise(`${label} dlib s-norm (cohort: human-samples)`, snormScores(data, by('dlib'), base, keep, (k) => data.photos[k]!.file.startsWith('human-samples/')), by('dlib').msPerFace));
   for (const combo of FUSIONS) {
     const fused = fusedScores(data, combo, keep);
-    rows.push(summarise(`${protocol} fusion z-mean(${combo.map(memberName).join(' + ')})`, fused, msPerFace(data, combo)));
+    rows.push(summarise(`${label} fusion z-mean(${combo.map(memberName).join(' + ')})`, fused, msPerFace(data, combo)));
   }
   return rows;
 }
@@ -126,7 +126,9 @@ export default {
     const fixturesDir = sharedFaceFixtures(root);
     const data = await collect(fixturesDir, VARIANTS, cacheDir, (line) => console.log(line));
     const protocols: Protocol[] = ['all', 'detected', 'frontal', 'chip-resolution', 'photographs'];
-    const table = protocols.map((p) => formatRows(rowsFor(data, p))).join('\n\n');
+    // The other reading of the CGI label (identities.tsv: one head; by eye: nine characters), on all pairs.
+    const byCharacter = withCgiCharacters(data);
+    const table = [...protocols.map((p) => rowsFor(data, p)), rowsFor(byCharacter, 'all', 'cgi-by-character')].map(formatRows).join('\n\n');
     const header = [
       `fixtures: ${data.photos.length} photos, ${new Set(data.photos.map((p) => p.identity)).size} identities (mostly not East Asian); chip mimic median ${data.meta.map((m) => m.chipBytes).sort((a, b) => a - b)[data.meta.length >> 1]} bytes, median eye distance ${data.chipEyeDistance.toFixed(1)} px`,
       `faces not found: full-size ${data.missing.full}, chip ${data.missing.chip}, chip upscaled ${data.missing.chip2x}; detection+mimic ${data.detectMs.toFixed(0)} ms/photo`,
@@ -188,6 +190,7 @@ export default {
       ...protocolMetrics(frontal, '_frontal'),
       ...protocolMetrics(sharp, '_chip_resolution'),
       ...protocolMetrics(photographs, '_photographs'),
+      ...protocolMetrics(fusedScores(byCharacter, CHOSEN, () => true, norms), '_cgi_by_character'),
       metric('faces_missed_full', data.missing.full, 'photos'),
       metric('faces_missed_chip', data.missing.chip, 'photos'),
       metric('embed_ms_per_face', embedMs, 'ms'),

@@ -1,3 +1,4 @@
+import { buildPairs, type FixturePhoto } from './fixtures';
 import type { BakeoffData } from './run';
 
 /** Heads turned or tilted more than this (radians, ≈20°) are not ID-photo or kiosk-capture conditions. */
@@ -6,9 +7,9 @@ export const FRONTAL_LIMIT = 0.35;
 export type Protocol = 'all' | 'detected' | 'frontal' | 'chip-resolution' | 'photographs';
 
 /**
- * Identities that are renders, not photographs of a person. identities.tsv labels the ten cgi-multiangle scenes
- * as one CGI head, but their largest faces differ in face shape, skin tone and eyes (ten characters built on one
- * base model, by eye); ai-face is a generated face (it only takes part in impostor pairs).
+ * Identities that are renders, not photographs of a person: the cgi-multiangle scenes (one identity in
+ * identities.tsv, nine characters by eye: see CGI_CHARACTERS) and ai-face, a generated face (it only takes
+ * part in impostor pairs).
  */
 export const SYNTHETIC_IDENTITIES: readonly string[] = ['cgi-multiangle', 'ai-face'];
 
@@ -45,4 +46,41 @@ export function pairFilter(data: BakeoffData, protocol: Protocol): (pair: [numbe
     case 'photographs':
       return ([i, j]) => found(i, 'chip') && found(j, 'full') && photograph(i) && photograph(j);
   }
+}
+
+/**
+ * identities.tsv labels the ten cgi-multiangle renders as one identity. By eye they show nine characters
+ * (hair, skin tone, face shape, outfit): renders 1 and 11 are the same character in the same mirrored room;
+ * every other render is a character of its own. Keyed by render number; read from the images, not from any
+ * model's scores.
+ */
+export const CGI_CHARACTERS: Readonly<Record<string, string>> = {
+  '1': 'braids-mirror-room',
+  '11': 'braids-mirror-room',
+  '10': 'black-ponytail',
+  '2': 'blonde-ponytail',
+  '3': 'blonde-fringe',
+  '4': 'white-straight',
+  '6': 'black-curls',
+  '7': 'black-bob',
+  '8': 'black-long',
+  '9': 'white-curls',
+};
+
+/** A fixture photo's identity with the cgi-multiangle renders split into the characters they show. */
+export function cgiCharacter(photo: FixturePhoto): string {
+  if (photo.identity !== 'cgi-multiangle') return photo.identity;
+  const render = /cgi-multiangle-(\d+)\.\w+$/.exec(photo.file)?.[1] ?? '';
+  const character = CGI_CHARACTERS[render];
+  if (!character) throw new Error(`${photo.file} is not in CGI_CHARACTERS (face/bakeoff/protocols.ts): look at it and add its character.`);
+  return `cgi-multiangle:${character}`;
+}
+
+/**
+ * The same bake-off with the CGI renders labelled by character: pairs across different characters become
+ * impostor pairs (look-alikes built on one base model), and renders 1 and 11 stay a genuine pair.
+ */
+export function withCgiCharacters(data: BakeoffData): BakeoffData {
+  const photos = data.photos.map((p) => ({ ...p, identity: cgiCharacter(p) }));
+  return { ...data, photos, ...buildPairs(photos) };
 }

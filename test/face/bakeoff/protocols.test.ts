@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pairFilter, type Protocol } from '../../../face/bakeoff/protocols';
+import { buildPairs } from '../../../face/bakeoff/fixtures';
+import { cgiCharacter, pairFilter, withCgiCharacters, type Protocol } from '../../../face/bakeoff/protocols';
 import type { BakeoffData, PhotoEmbeddings, PhotoMeta } from '../../../face/bakeoff/run';
 
 const vec = { plain: [1], mirrored: [1] };
@@ -48,5 +49,28 @@ describe('bake-off protocols', () => {
     expect(kept('frontal')).toEqual(['01', '03', '10', '30']);
     expect(kept('chip-resolution')).toEqual(['02', '03', '30']);
     expect(kept('photographs')).toEqual(['01', '02', '10']);
+  });
+});
+
+describe('CGI renders by character', () => {
+  const cgi = (n: string) => ({ file: `human-samples/cgi-multiangle-${n}.jpg`, identity: 'cgi-multiangle' });
+
+  it('splits the renders into their characters and leaves other identities alone', () => {
+    expect(cgiCharacter(cgi('1'))).toBe(cgiCharacter(cgi('11')));
+    expect(cgiCharacter(cgi('2'))).not.toBe(cgiCharacter(cgi('3')));
+    expect(cgiCharacter({ file: 'a.jpg', identity: 'person-a' })).toBe('person-a');
+  });
+
+  it('refuses a render nobody has looked at, instead of guessing its character', () => {
+    expect(() => cgiCharacter(cgi('12'))).toThrow(/cgi-multiangle-12\.jpg is not in CGI_CHARACTERS/);
+  });
+
+  it('turns pairs across characters into impostor pairs and keeps the same character genuine', () => {
+    const base = data();
+    const photos = [base.photos[0]!, cgi('1'), cgi('11'), cgi('2')];
+    const relabelled = withCgiCharacters({ ...base, photos, ...buildPairs(photos) });
+    expect(relabelled.genuine).toEqual([[1, 2], [2, 1]]);
+    expect(relabelled.impostor).toContainEqual([1, 3]);
+    expect(relabelled.impostor).toHaveLength(12 - 2);
   });
 });
