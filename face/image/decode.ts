@@ -5,13 +5,15 @@ import type { RgbImage } from './rgb';
 
 /** Largest side we keep; bigger photos are shrunk first (detection does not need more, and memory stays bounded). */
 export const MAX_SIDE = 1920;
+/** Larger inputs are refused before decoding: a phone photo is ~12-50 MP, and decoding more risks the worker's memory. */
+export const MAX_INPUT_PIXELS = 50_000_000;
 
 /** Decode JPEG, PNG, WebP or BMP bytes into RGB, honouring EXIF orientation. */
 export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
   if (bytes.length === 0) throw new FaceError('InvalidParam.ImageValuePatternError', 'The image is empty (0 bytes).');
   if (isBmp(bytes)) return shrink(decodeBmp(bytes));
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: 50_000_000 })
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
       .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
       .removeAlpha()
@@ -21,10 +23,15 @@ export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {
-    throw new FaceError(
-      'InvalidParam.ImageValuePatternError',
-      `The image could not be decoded (${error instanceof Error ? error.message : String(error)}); send a JPEG, PNG or 24-bit BMP.`,
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    if (/pixel limit/i.test(message)) {
+      const { width = 0, height = 0 } = await sharp(bytes).metadata().catch(() => ({ width: 0, height: 0 }));
+      throw new FaceError(
+        'InvalidParam.ImageValuePatternError',
+        `The image is too large (${width}x${height} pixels, more than ${MAX_INPUT_PIXELS / 1e6} megapixels); send a smaller photo.`,
+      );
+    }
+    throw new FaceError('InvalidParam.ImageValuePatternError', `The image could not be decoded (${message}); send a JPEG, PNG or 24-bit BMP.`);
   }
 }
 
