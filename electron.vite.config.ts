@@ -11,7 +11,7 @@ const root = import.meta.dirname;
 const nodeEntries: Record<string, string> = {
   index: 'main/index.ts',
   'web-host': 'main/web-host.ts',
-  cli: 'main/cli/index.ts',
+  cli: 'cli/index.ts',
   'face-worker': 'face/worker.ts',
   'vendor-sdk-child': 'native/vendor/child.ts',
 };

@@ -9,7 +9,7 @@ import { launchChromium } from '../test/support/chromium';
 import { repoRoot, startTestWebHost } from '../test/support/test-kiosk';
 import { headFrame, videoDir, writeVideo } from '../test/renderer/capture-videos';
 import { captureHumanConfig } from '../renderer/src/capture/human-config';
-import type { BrowserBackend } from '../face/capture/backend';
+import type { BrowserBackend } from '../capture/backend';
 
 /**
  * Detection frames per second of the kiosk's capture loop against a bare Human detect loop, on

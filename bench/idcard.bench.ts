@@ -6,8 +6,8 @@ import { encodeCommand, Commands, encodeReply } from '../idcard/commands';
 import { FrameDecoder } from '../idcard/frame';
 import { parseReadData, parseReplyBody } from '../idcard/reply';
 import { buildCardText, sampleCards, syntheticWlt } from '../idcard/synthetic';
-import { startPtySim } from '../main/cli/sim';
-import { SamCardSource } from '../main/services/reader/card-source';
+import { startPtySim } from '../cli/sim';
+import { SamCardSource } from '../native/sam/card-source';
 import { createSerialTransport } from '../native/serial';
 import { median, metric, type Benchmark } from './harness';
 

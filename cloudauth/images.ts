@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 // The chip photo's BMP format belongs to the ID-card domain; this pure codec is the one deliberate exception to 'idcard types only'.
-import { decodeBmp, isBmp } from '../idcard/bmp';
+import { decodeBmp, isBmp } from '../imaging/bmp';
 import { CloudauthImageError } from './errors';
 import { MAX_BODY_BYTES, MAX_IMAGE_BYTES, toBase64Value } from './image-value';
 import { percentEncode } from './percent-encode';
@@ -69,7 +69,7 @@ function isPng(b: Buffer): boolean {
 function decoderFor(bytes: Buffer): sharp.Sharp {
   if (isBmp(bytes)) {
     const raw = decodeBmp(bytes);
-    return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+    return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } });
   }
   return sharp(bytes, { failOn: 'error' });
 }

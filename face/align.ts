@@ -1,4 +1,4 @@
-import type { RgbImage } from './image/rgb';
+import type { RgbImage } from '../imaging/rgb';
 
 /** A 2-D point in pixels. */
 export type Point = readonly [number, number];

@@ -1,7 +1,7 @@
-import { laplacianVariance } from './capture/image-metrics';
+import { laplacianVariance } from '../imaging/metrics';
 import type { DetectedFace } from './detector';
 import { classifyGlasses, glassesFeatures, type Glasses } from './glasses';
-import type { RgbImage } from './image/rgb';
+import type { RgbImage } from '../imaging/rgb';
 
 /** DetectFaceAttributes' FaceAttributes (developer guide §2.4.6), as far as the local models can tell. */
 export interface FaceAttributes {

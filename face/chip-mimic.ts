@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { RgbImage } from './image/rgb';
+import type { RgbImage } from '../imaging/rgb';
 
 /** Size of the photo stored on a Chinese resident ID card chip. */
 export const CHIP_WIDTH = 102;

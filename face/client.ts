@@ -31,7 +31,7 @@ export interface WorkerEntry {
 /**
  * Find the worker entry: an explicit path; else the built `face-worker.js` next to this module or one folder up
  * (electron-vite puts entries in out/main/ and shared code in out/main/chunks/); else the TypeScript source
- * `worker.ts` beside this file, run through tsx (tests, `npm run bench`, `tsx main/cli`).
+ * `worker.ts` beside this file, run through tsx (tests, `npm run bench`, `tsx cli`).
  */
 export function resolveWorkerEntry(moduleDir: string, exists: (path: string) => boolean, override?: string): WorkerEntry {
   const tsEntry = (file: string): WorkerEntry => ({ file, loader: 'tsx' });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { FivePoints, Landmarks, Point } from './align';
 import { FaceError } from './errors';
-import type { RgbImage } from './image/rgb';
+import type { RgbImage } from '../imaging/rgb';
 import { packageDir, requireFile, type Tf } from './runtime';
 
 /** One face found by the detector, in source-image pixels. */

@@ -10,7 +10,7 @@ import { FaceError } from './errors';
 export { checkImageTypes, compareEmbeddings, IMAGE_TYPES } from './compare';
 export type { CompareOptions, CompareResult, FaceEmbedding, ImageType } from './compare';
 import { decodeImage } from './image/decode';
-import type { RgbImage } from './image/rgb';
+import type { RgbImage } from '../imaging/rgb';
 import { loadTf } from './runtime';
 
 export interface FaceEngineOptions {

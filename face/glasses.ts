@@ -1,6 +1,6 @@
 import { alignTo, dlibTemplate, warpToCrop, type Landmarks } from './align';
-import { toGray } from './capture/image-metrics';
-import type { RgbImage } from './image/rgb';
+import { toGray } from '../imaging/metrics';
+import type { RgbImage } from '../imaging/rgb';
 
 /** DetectFaceAttributes' Glasses values (developer guide §2.4.6): none, ordinary glasses, sunglasses. */
 export type Glasses = 'None' | 'Wear' | 'Sunglass';

@@ -1,5 +1,5 @@
 import { CardTextError } from './errors';
-import { maskIdNumber, parseCompactDate, validateIdNumber } from './id-number';
+import { parseCompactDate, validateIdNumber } from './id-number';
 import { foreign2017Layout, foreign2023Layout, permitLayout, residentLayout, TYPE_MARKER, type FieldSpec } from './layouts';
 import { nationName } from './nation';
 import { TEXT_BYTES } from './reply';
@@ -248,4 +248,3 @@ export function isExpired(card: Pick<Card, 'validUntil'>, now: Date): boolean {
   return card.validUntil < now.toISOString().slice(0, 10);
 }
 
-export { maskIdNumber };

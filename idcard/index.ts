@@ -11,4 +11,4 @@ export * from './synthetic';
 export * from './sim-device';
 export { isKnownRegionCode } from './regions';
 export * from './sim-faults';
-export * from './bmp';
+export * from '../imaging/bmp';

@@ -5,11 +5,11 @@ import { APP_ORIGIN, appSchemePrivileges, createAppProtocolHandler } from './ele
 import { registerContractIpc } from './electron/ipc';
 import { installPermissionHandlers, lockDownWebContents } from './electron/security';
 import { createKioskWindow } from './electron/window';
-import { createDispatcher } from './ipc/dispatcher';
-import { createLogger } from './log';
+import { createDispatcher } from '../contract/dispatcher';
+import { createLogger, parseLogLevel } from './services/log';
 import { createKiosk } from './services/create-kiosk';
 
-const log = createLogger({ scope: 'electron' });
+const log = createLogger({ scope: 'electron', level: parseLogLevel(process.env.RENZHENG_LOG_LEVEL) });
 
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
 

@@ -1,8 +1,8 @@
 // Web shell: the same services in plain Node, the renderer served on 127.0.0.1, the contract over WebSocket.
 import { pathToFileURL } from 'node:url';
 import { defaultDataDir, findAppRoot } from './app-paths';
-import { createDispatcher } from './ipc/dispatcher';
-import { createLogger, type Logger } from './log';
+import { createDispatcher } from '../contract/dispatcher';
+import { createLogger, parseLogLevel, type Logger } from './services/log';
 import { createKiosk } from './services/create-kiosk';
 import type { Kiosk } from './services/kiosk';
 import { rendererDirFrom, startWebServer, type WebHost } from './web/web-server';
@@ -19,7 +19,7 @@ export async function startWebHost(opts: {
   kiosk?: Kiosk;
 } = {}): Promise<RunningWebHost> {
   const env = opts.env ?? process.env;
-  const log = opts.log ?? createLogger({ scope: 'web-host' });
+  const log = opts.log ?? createLogger({ scope: 'web-host', level: parseLogLevel(env.RENZHENG_LOG_LEVEL) });
   const appRoot = opts.appRoot ?? findAppRoot(import.meta.dirname);
   const kiosk =
     opts.kiosk ?? (await createKiosk({ appRoot, dataDir: defaultDataDir(env), shell: 'web', log, env }));

@@ -22,7 +22,7 @@ Module._resolveFilename = function (request, parent, ...rest) {
 const justified = new Map([
   [
     'CSP_GLOBAL_CHECK main/electron/app-protocol.ts',
-    'the header is the CONTENT_SECURITY_POLICY constant (main/security/csp.ts), built by joining literals, which the checker cannot parse; test/main/electron checks it is sent',
+    'the header is the CONTENT_SECURITY_POLICY constant (main/http/csp.ts), built by joining literals, which the checker cannot parse; test/main/electron checks it is sent',
   ],
   [
     'CSP_GLOBAL_CHECK main/web/web-server.ts',

@@ -5,7 +5,7 @@ import type { Landmarks } from '../align';
 import { makeChipMimic } from '../chip-mimic';
 import type { FaceDetector } from '../detector';
 import { decodeImage } from '../image/decode';
-import type { RgbImage } from '../image/rgb';
+import type { RgbImage } from '../../imaging/rgb';
 import type { FixturePhoto } from './fixtures';
 
 /** One face ready for embedding: the picture and the alignment landmarks found in it. */

@@ -1,9 +1,9 @@
-import { BmpError, decodeBmp as decodeBmpBytes, encodeBmp24, isBmp } from '../../idcard/bmp';
+import { BmpError, decodeBmp as decodeBmpBytes, encodeBmp24, isBmp } from '../../imaging/bmp';
 import { FaceError } from '../errors';
-import type { RgbImage } from './rgb';
+import type { RgbImage } from '../../imaging/rgb';
 
 // sharp (libvips) cannot read BMP, and ID-card WLT decoders hand out 24-bit BMPs. The codec is the
-// ID-card domain's (idcard/bmp.ts); here its errors become the image-format error CompareFaces defines.
+// imaging leaf's (imaging/bmp.ts); here its errors become the image-format error CompareFaces defines.
 
 export { encodeBmp24, isBmp };
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { FaceError } from '../errors';
 import { decodeBmp, isBmp } from './bmp';
-import type { RgbImage } from './rgb';
+import type { RgbImage } from '../../imaging/rgb';
 
 /** Largest side we keep; bigger photos are shrunk first (detection does not need more, and memory stays bounded). */
 export const MAX_SIDE = 1920;

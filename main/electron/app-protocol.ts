@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CustomScheme } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../security/csp';
-import { mimeFor, resolveInside } from '../web/static-files';
+import { CONTENT_SECURITY_POLICY } from '../http/csp';
+import { mimeFor, resolveInside } from '../http/static-files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'kiosk';

@@ -1,6 +1,6 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../contract/channel-names';
-import type { Dispatch } from '../ipc/dispatcher';
+import type { Dispatch } from '../../contract/dispatcher';
 import type { EventBus } from '../services/events';
 import { APP_ORIGIN } from './app-protocol';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SystemInfo } from '../../contract';
-import type { Logger } from '../log';
+import type { Logger } from './log';
 import { AuditStore } from './audit/audit-store';
 import { Kiosk } from './kiosk';
 import { loadSettings, type Settings } from './settings';

@@ -1,6 +1,6 @@
 import { ContractError, type SystemInfo } from '../../contract';
-import type { Handlers } from '../ipc/dispatcher';
-import type { Logger } from '../log';
+import type { Handlers } from '../../contract/dispatcher';
+import type { Logger } from './log';
 import type { AuditStore } from './audit/audit-store';
 import { EventBus } from './events';
 import type { ReaderService } from './reader/types';

@@ -2,11 +2,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Dispatch } from '../ipc/dispatcher';
+import type { Dispatch } from '../../contract/dispatcher';
 import type { EventBus } from '../services/events';
-import type { Logger } from '../log';
-import { CONTENT_SECURITY_POLICY } from '../security/csp';
-import { resolveInside, serveFile } from './static-files';
+import type { Logger } from '../services/log';
+import { CONTENT_SECURITY_POLICY } from '../http/csp';
+import { resolveInside, serveFile } from '../http/static-files';
 
 export interface WebHostOptions {
   rendererDir: string;

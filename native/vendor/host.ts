@@ -23,7 +23,7 @@ const SOURCE_CHILD = 'child.ts';
  * 1. `override` when the caller configures one (packagers moving files around);
  * 2. the bundled `vendor-sdk-child.js` next to the running bundle, or one folder up when this code
  *    was split into a chunk folder (out/main/chunks/…);
- * 3. `child.ts` next to this source file, run through tsx (tests, `tsx main/cli`).
+ * 3. `child.ts` next to this source file, run through tsx (tests, `tsx cli`).
  * `here` is this module's directory (import.meta.dirname), passed in so each case is testable.
  */
 export function resolveChildEntry(opts: {

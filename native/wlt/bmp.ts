@@ -1,4 +1,4 @@
-import { encodeBmp24, readBmpHeader } from '../../idcard/bmp';
+import { encodeBmp24, readBmpHeader } from '../../imaging/bmp';
 import { VendorSdkError } from '../vendor/errors';
 import { BMP_ROW_SIZE, OUTPUT_SENTINEL, PHOTO_HEIGHT, PHOTO_WIDTH, RAW_PHOTO_SIZE } from './types';
 

@@ -5,12 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeReply } from '../../idcard/commands';
 import { SamDeviceSim } from '../../idcard/sim-device';
 import { buildCardText, sampleCards, syntheticFingerprints, syntheticWlt, type SyntheticCard } from '../../idcard/synthetic';
-import { setCardHardware } from '../../main/cli/card';
-import { runCli } from '../../main/cli/index';
-import type { CliIo } from '../../main/cli/io';
+import { setCardHardware } from '../../cli/card';
+import { runCli } from '../../cli/index';
+import type { CliIo } from '../../cli/io';
 import { DemoReader } from '../../main/services/reader/demo';
-import { nativeHardware } from '../../main/services/reader/hardware';
-import { SimulatedLink } from '../../main/services/reader/sim-link';
+import { nativeHardware } from '../../native/sam/hardware';
+import { SimulatedLink } from '../../native/sam/simulated-link';
 
 const dir = mkdtempSync(join(tmpdir(), 'rz-card-'));
 function capture(): CliIo & { out: string; err: string } {

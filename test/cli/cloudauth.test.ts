@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/index';
+import { runCli } from '../../cli/index';
 import { captureIo } from '../cloudauth/support/cli-io';
 import { CloudauthTestServer } from '../cloudauth/support/test-server';
 

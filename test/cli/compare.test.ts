@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaceWorker, type FaceEngineApi } from '../../face/client';
-import { createCompareCommand, parsePairs } from '../../main/cli/compare';
-import { runCli } from '../../main/cli/index';
-import type { CliIo } from '../../main/cli/io';
+import { createCompareCommand, parsePairs } from '../../cli/compare';
+import { runCli } from '../../cli/index';
+import type { CliIo } from '../../cli/io';
 
 const fixtures = join(import.meta.dirname, '../fixtures/faces');
 const vlado = join(fixtures, 'person-vlado.jpg');

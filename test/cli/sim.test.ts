@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FaultSpecError, parseFaultSpec } from '../../idcard/sim-faults';
-import { runCli } from '../../main/cli/index';
+import { runCli } from '../../cli/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'rz-sim-'));
 function capture() {
@@ -56,7 +56,7 @@ describe('renzheng sim', () => {
     const pty = join(dir, 'tty-sim');
     const cardFile = join(dir, 'card.json');
     writeFileSync(cardFile, JSON.stringify({ type: 'foreign2023', name: '沙测试', sex: '1', birth: '19850101', englishName: 'TESTER, SAMPLE', idNumber: '932682198501010017', validFrom: '20231201', validUntil: '20331201', nationality: 'SAU' }));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'sim', '--pty', pty, '--card', cardFile, '--faults', 'fragment=1-16'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'sim', '--pty', pty, '--card', cardFile, '--faults', 'fragment=1-16'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const ready = await new Promise<string>((resolve, reject) => {

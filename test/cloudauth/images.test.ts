@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBmp, encodeBmp24 } from '../../idcard/bmp';
+import { decodeBmp, encodeBmp24 } from '../../imaging/bmp';
 import { CloudauthImageError } from '../../cloudauth/errors';
 import { MAX_IMAGE_BYTES } from '../../cloudauth/image-value';
 import { prepareImage, prepareImages } from '../../cloudauth/images';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeChipMimic } from '../../face/chip-mimic';
 import { FaceDetector, retryView } from '../../face/detector';
 import { decodeImage } from '../../face/image/decode';
-import type { RgbImage } from '../../face/image/rgb';
+import type { RgbImage } from '../../imaging/rgb';
 import { loadTf } from '../../face/runtime';
 
 const fixtures = join(import.meta.dirname, '../fixtures/faces');

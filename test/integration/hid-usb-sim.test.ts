@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCardText } from '../../idcard/card';
 import { SamDeviceSim } from '../../idcard/sim-device';
 import { buildCardText, sampleCards, syntheticWlt } from '../../idcard/synthetic';
-import { SamCardSource } from '../../main/services/reader/card-source';
+import { SamCardSource } from '../../native/sam/card-source';
 import { createHidTransport, type HidDeviceLike } from '../../native/hid';
 import { createUsbBulkTransport, type UsbBulkDeviceLike } from '../../native/usb-bulk';
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseFaultSpec } from '../../idcard/sim-faults';
 import { buildCardText, sampleCards, syntheticWlt } from '../../idcard/synthetic';
-import { runCli } from '../../main/cli/index';
-import { startPtySim, type PtySim } from '../../main/cli/sim';
+import { runCli } from '../../cli/index';
+import { startPtySim, type PtySim } from '../../cli/sim';
 import { EventBus, type AnyEvent } from '../../main/services/events';
-import { SamCardSource } from '../../main/services/reader/card-source';
+import { SamCardSource } from '../../native/sam/card-source';
 import { PollingReaderService } from '../../main/services/reader/service';
 import { createSerialTransport } from '../../native/serial';
 

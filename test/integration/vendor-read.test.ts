@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCardText, sampleCards, syntheticWlt } from '../../idcard/synthetic';
 import { EventBus, type AnyEvent } from '../../main/services/events';
-import { bmpInfo } from '../../idcard/bmp';
+import { bmpInfo } from '../../imaging/bmp';
 import { createReaderService } from '../../main/services/reader/create';
 import type { ReaderService } from '../../main/services/reader/types';
 import { createCompiler } from '../native/helpers/compile-c';

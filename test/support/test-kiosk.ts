@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createLogger } from '../../main/log';
+import { createLogger } from '../../main/services/log';
 import { EventBus } from '../../main/services/events';
 import { Kiosk } from '../../main/services/kiosk';
 import type { ChipPhoto, ReaderService } from '../../main/services/reader/types';

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { CaptureOverlay, type CaptureOverlayProps } from '../../renderer/src/capture/CaptureOverlay';
 import { LIVENESS_NOTE, promptText } from '../../renderer/src/capture/prompts';
-import { QUALITY_ISSUES } from '../../face/capture/quality';
+import { QUALITY_ISSUES } from '../../capture/quality';
 import { ActiveChallenge } from '../../contract';
 
 const base: CaptureOverlayProps = { width: 640, height: 360, phase: 'gate', ok: false, progress: 0, arrow: null, face: null };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { encodeBmp24 } from '../../idcard/bmp';
+import { encodeBmp24 } from '../../imaging/bmp';
 import { createLocalProvider } from '../../main/services/verify/local-provider';
 import type { RunningWebHost } from '../../main/web-host';
 import { openCaptureScreen } from '../renderer/capture-e2e';

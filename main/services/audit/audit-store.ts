@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { maskIdNumber } from '../../log';
+import { maskIdNumber } from '../../../idcard/id-number';
 import type { VerificationRecord } from '../verify/verify-service';
 
 export interface AuditRow {

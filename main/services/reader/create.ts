@@ -5,11 +5,12 @@ import { buildCardText, sampleCards, syntheticWlt } from '../../../idcard/synthe
 import { TransportError, type Transport } from '../../../native/transport';
 import type { WltDecoderConfig } from '../../../native/wlt/types';
 import type { EventBus } from '../events';
-import { SamCardSource, VendorCardSource, type CardSource, type CommandTimeouts } from './card-source';
+import { SamCardSource, VendorCardSource, type CardSource, type CommandTimeouts } from '../../../native/sam/card-source';
 import { DEMO_PHOTO_FILE, DemoReader } from './demo';
-import { nativeHardware, type ReaderHardware, type WltDecoderLike } from './hardware';
-import { PollingReaderService, silentLogger, type ReaderLogger, type SimulatorControl } from './service';
-import { SimulatedLink } from './sim-link';
+import { nativeHardware, type ReaderHardware, type WltDecoderLike } from '../../../native/sam/hardware';
+import { silentLogger, type Logger } from '../log';
+import { PollingReaderService, type SimulatorControl } from './service';
+import { SimulatedLink } from '../../../native/sam/simulated-link';
 import type { ReaderService } from './types';
 
 export type ReaderMode = 'auto' | 'simulated' | 'sam-simulator' | 'serial' | 'hid' | 'usb' | 'vendor';
@@ -38,7 +39,7 @@ export interface ReaderServiceOptions {
   timeouts?: Partial<CommandTimeouts>;
   /** The demo chip photo (a 102×126 BMP); defaults to resources/demo/chip-photo.bmp under the cwd. */
   demoPhotoPath?: string;
-  logger?: ReaderLogger;
+  logger?: Logger;
   /** Reconnect as soon as a reader is plugged in instead of at the next backoff step (default true). */
   watchHotplug?: boolean;
   /** Replace parts of the native layer (tests, CLI). */
@@ -205,7 +206,7 @@ export function createReaderService(opts: ReaderServiceOptions): ReaderService {
   return service;
 }
 
-function loadDemoPhoto(path: string | undefined, log: ReaderLogger): Buffer {
+function loadDemoPhoto(path: string | undefined, log: Logger): Buffer {
   const file = resolve(path ?? DEMO_PHOTO_FILE);
   if (!existsSync(file)) {
     log.warn('demo photo missing; the demo card has no photo', { file });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { buildCardText, makeIdNumber, type SyntheticCard } from '../../../idcard/synthetic';
-import type { VendorReaderLike } from './card-source';
+import type { VendorReaderLike } from '../../../native/sam/card-source';
 import type { SimulatorControl } from './service';
 
 /** An invented identity; the number has a valid check character but belongs to nobody on record. */

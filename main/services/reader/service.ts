@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError, type CardPublic, type ReaderError, type ReaderStatus } from '../../../contract';
-import { isExpired, maskIdNumber, parseCardText, type Card } from '../../../idcard/card';
+import { isExpired, parseCardText, type Card } from '../../../idcard/card';
+import { maskIdNumber } from '../../../idcard/id-number';
 import { CardTextError, IdCardError } from '../../../idcard/errors';
 import { hasWltMagic } from '../../../idcard/reply';
 import { SamError } from '../../../idcard/status';
 import { TransportError } from '../../../native/transport';
 import type { EventBus } from '../events';
-import { CardReadError, type CardSource, type RawRead } from './card-source';
+import { silentLogger, type Logger } from '../log';
+import { CardReadError, type CardSource, type RawRead } from '../../../native/sam/card-source';
 import type { HeldCard, ReaderService } from './types';
 
-export interface ReaderLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-export const silentLogger: ReaderLogger = { info() {}, warn() {}, error() {} };
 
 /** Presents and removes the simulated card; only the simulated/demo readers have one. */
 export interface SimulatorControl {
@@ -41,7 +36,7 @@ export interface ReaderLoopOptions {
   /** Consecutive timeouts with no card involved before the reader counts as lost. */
   reconnectAfterTimeouts?: number;
   now?: () => Date;
-  logger?: ReaderLogger;
+  logger?: Logger;
 }
 
 type ReaderErrorCode =
@@ -68,7 +63,7 @@ export class PollingReaderService implements ReaderService {
   private wake: (() => void) | null = null;
   private lastErrorKey: string | null = null;
   private reconnectRequested = false;
-  private readonly log: ReaderLogger;
+  private readonly log: Logger;
   private readonly now: () => Date;
 
   constructor(private readonly options: ReaderLoopOptions) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError, type VerifyResult, type VerifySubmit } from '../../../contract';
 import type { EventBus } from '../events';
-import type { Logger } from '../../log';
+import type { Logger } from '../log';
 import type { HeldCard, ReaderService } from '../reader/types';
 import type { VerifyOutcome, VerifyProvider } from './provider';
 

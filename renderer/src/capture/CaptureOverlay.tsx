@@ -1,6 +1,6 @@
-import type { Arrow } from '../../../face/capture/guidance';
-import type { CapturePhase } from '../../../face/capture/session';
-import type { Box } from '../../../face/capture/types';
+import type { Arrow } from '../../../capture/guidance';
+import type { CapturePhase } from '../../../capture/session';
+import type { Box } from '../../../capture/types';
 
 export interface CaptureOverlayProps {
   /** Camera frame size: the overlay uses the frame's pixel coordinates, cropped like the video (cover). */

@@ -1,4 +1,4 @@
-import { meanLuma } from '../../../face/capture/image-metrics';
+import { meanLuma } from '../../../imaging/metrics';
 
 export type CameraErrorCode = 'not-found' | 'busy' | 'denied' | 'ended' | 'failed';
 

@@ -1,7 +1,7 @@
-import { countedFaces } from '../../../face/capture/quality';
-import { observationFromHuman } from '../../../face/capture/from-human';
-import type { CaptureSession, CaptureStep } from '../../../face/capture/session';
-import type { FrameObservation } from '../../../face/capture/types';
+import { countedFaces } from '../../../capture/quality';
+import { observationFromHuman } from '../../../capture/from-human';
+import type { CaptureSession, CaptureStep } from '../../../capture/session';
+import type { FrameObservation } from '../../../capture/types';
 import type { FaceEngine } from './face-engine';
 import { FrameGrabber } from './frame-grabber';
 

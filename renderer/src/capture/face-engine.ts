@@ -1,6 +1,6 @@
 import type { Human, Result } from '@vladmandic/human';
 import type { CaptureSettings } from '../../../contract';
-import { backendCandidates, type BrowserBackend, type GraphicsProbe } from '../../../face/capture/backend';
+import { backendCandidates, type BrowserBackend, type GraphicsProbe } from '../../../capture/backend';
 import { CAPTURE_MODELS, captureHumanConfig } from './human-config';
 
 export type FaceEngineErrorCode = 'no-backend' | 'models-missing';

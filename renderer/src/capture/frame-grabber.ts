@@ -1,7 +1,7 @@
 import { MAX_CAPTURE_BYTES } from '../../../contract';
-import { cropRegion } from '../../../face/capture/crop';
-import { FACE_SAMPLE_SIZE, meanLuma, sharpnessScore } from '../../../face/capture/image-metrics';
-import type { Box, FacePixels } from '../../../face/capture/types';
+import { cropRegion } from '../../../capture/crop';
+import { FACE_SAMPLE_SIZE, meanLuma, sharpnessScore } from '../../../imaging/metrics';
+import type { Box, FacePixels } from '../../../capture/types';
 
 /** Longest side of the JPEG sent to main: plenty for a face comparison, small on the wire. */
 export const MAX_CROP_SIDE = 800;

@@ -1,5 +1,5 @@
 import type { Config } from '@vladmandic/human';
-import type { BrowserBackend } from '../../../face/capture/backend';
+import type { BrowserBackend } from '../../../capture/backend';
 
 /**
  * Human's configuration for the capture loop. Every frame may become a decision frame (gate,

@@ -1,5 +1,5 @@
 import type { Language } from '../../../contract';
-import type { PromptKey } from '../../../face/capture/guidance';
+import type { PromptKey } from '../../../capture/guidance';
 
 /**
  * What the capture screen says, on screen and aloud. Short: a person reads it in one glance

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaptureSettings, CardPublic, ContractClient, FaceBackend, Language } from '../../../contract';
-import { pickChallenge } from '../../../face/capture/challenges';
-import type { Arrow, PromptKey } from '../../../face/capture/guidance';
-import { CaptureSession, type CapturePhase, type CaptureStep } from '../../../face/capture/session';
-import type { Box } from '../../../face/capture/types';
+import { pickChallenge } from '../../../capture/challenges';
+import type { Arrow, PromptKey } from '../../../capture/guidance';
+import { CaptureSession, type CapturePhase, type CaptureStep } from '../../../capture/session';
+import type { Box } from '../../../capture/types';
 import type { CameraError, CameraStatus } from '../capture/camera';
 import { CaptureLoop, type CapturedFrame } from '../capture/capture-loop';
 import { CaptureOverlay } from '../capture/CaptureOverlay';

@@ -1,4 +1,4 @@
-import type { CliIo } from '../../../main/cli/io';
+import type { CliIo } from '../../../cli/io';
 
 /** An in-process CliIo that captures output. */
 export function captureIo(env: Record<string, string | undefined> = {}) {

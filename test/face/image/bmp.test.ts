@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBmp, encodeBmp24, isBmp } from '../../../face/image/bmp';
 import { decodeImage } from '../../../face/image/decode';
 import { FaceError } from '../../../face/errors';
-import type { RgbImage } from '../../../face/image/rgb';
+import type { RgbImage } from '../../../imaging/rgb';
 
 /** A small picture with distinct pixels, odd width so BMP rows need padding. */
 function pattern(width: number, height: number): RgbImage {

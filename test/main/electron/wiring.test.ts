@@ -8,7 +8,7 @@ import { createAppProtocolHandler } from '../../../main/electron/app-protocol';
 import { registerContractIpc } from '../../../main/electron/ipc';
 import { installPermissionHandlers, isPermissionAllowed, lockDownWebContents } from '../../../main/electron/security';
 import { createKioskWindow, kioskWindowOptions } from '../../../main/electron/window';
-import { createDispatcher } from '../../../main/ipc/dispatcher';
+import { createDispatcher } from '../../../contract/dispatcher';
 import { createTestKiosk, quietLog } from '../../support/test-kiosk';
 import { FakeApp, FakeBrowserWindow, FakeIpcMain, FakeSession, FakeWebContents } from './fake-electron';
 

@@ -1,4 +1,4 @@
-import { encodeBmp24 } from '../../../idcard/bmp';
+import { encodeBmp24 } from '../../../imaging/bmp';
 
 /** The picture test/support/c/fake_photo.h derives from a WLT, as the BMP a decoder must return. */
 export function expectedFakeBmp(wlt: Uint8Array): Buffer {

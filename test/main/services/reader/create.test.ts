@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCardText, sampleCards, syntheticWlt } from '../../../../idcard/synthetic';
 import { EventBus, type AnyEvent } from '../../../../main/services/events';
-import { bmpInfo, encodeBmp24 } from '../../../../idcard/bmp';
+import { bmpInfo, encodeBmp24 } from '../../../../imaging/bmp';
 import { createReaderService } from '../../../../main/services/reader/create';
 import { DEMO_IDENTITY } from '../../../../main/services/reader/demo';
-import { nativeHardware } from '../../../../main/services/reader/hardware';
+import { nativeHardware } from '../../../../native/sam/hardware';
 import type { ReaderService } from '../../../../main/services/reader/types';
 import { TransportError } from '../../../../native/transport';
 import { SamDeviceSim } from '../../../../idcard/sim-device';
-import { SimulatedLink } from '../../../../main/services/reader/sim-link';
+import { SimulatedLink } from '../../../../native/sam/simulated-link';
 
 let service: ReaderService | null = null;
 afterEach(async () => {

@@ -1,7 +1,8 @@
 import { EventBus, type AnyEvent } from '../../../../main/services/events';
-import { SamCardSource, type CardSource } from '../../../../main/services/reader/card-source';
+import { createLogger } from '../../../../main/services/log';
+import { SamCardSource, type CardSource } from '../../../../native/sam/card-source';
 import { PollingReaderService, type ReaderLoopOptions } from '../../../../main/services/reader/service';
-import { SimulatedLink, type SimLinkOptions } from '../../../../main/services/reader/sim-link';
+import { SimulatedLink, type SimLinkOptions } from '../../../../native/sam/simulated-link';
 import { SamDeviceSim, type SamDeviceOptions, type SimCard } from '../../../../idcard/sim-device';
 import { buildCardText, sampleCards, syntheticWlt, type SyntheticCard } from '../../../../idcard/synthetic';
 
@@ -21,11 +22,7 @@ export function rig(opts: { device?: SamDeviceOptions; link?: SimLinkOptions; lo
   const device = new SamDeviceSim(opts.device);
   const link = new SimulatedLink(device, opts.link);
   const logs: string[] = [];
-  const logger = {
-    info: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
-    warn: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
-    error: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
-  };
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
   const sources: CardSource[] = [];
   const service = new PollingReaderService({
     bus,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../../contract';
 import { sampleCards } from '../../../../idcard/synthetic';
-import { encodeBmp24 } from '../../../../idcard/bmp';
+import { encodeBmp24 } from '../../../../imaging/bmp';
 import { rig, simCard } from './harness';
 
 let current: ReturnType<typeof rig> | null = null;

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeBmp24 } from '../../../../idcard/bmp';
+import { encodeBmp24 } from '../../../../imaging/bmp';
 import { createCloudauthProvider, type CloudauthProviderOptions } from '../../../../main/services/verify/cloudauth-provider';
 import type { VerifyInput } from '../../../../main/services/verify/provider';
 import { compareFacesResponse, verifyStatusResponse, getStatusResponse } from '../../../cloudauth/support/spec-responses';
