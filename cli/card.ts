@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseCardText, type Card } from '../idcard/card';
 import { CardTextError, IdCardError } from '../idcard/errors';
-import { countFingerprints, decodeReadReplyFrame, hasWltMagic } from '../idcard/reply';
+import { findFirstFrame } from '../idcard/frame';
+import { countFingerprints, decodeReadReplyBody, hasWltMagic } from '../idcard/reply';
 import { SamError } from '../idcard/status';
 import { TransportError } from '../native/transport';
 import { CardReadError, SamCardSource, VendorCardSource, type CardSource, type RawRead } from '../native/sam/card-source';
@@ -70,11 +71,17 @@ async function decode(file: string, photoOut: string | undefined, io: CliIo): Pr
     return 2;
   }
   try {
-    const raw = decodeReadReplyFrame(bytes);
+    // A capture tool may save a few bytes of line noise before the reply; the driver resyncs past them, so does this.
+    const { body, skipped, trailing } = findFirstFrame(bytes);
+    const raw = decodeReadReplyBody(body);
     const card = parseCardText(raw.text);
     if (photoOut) await writeFile(photoOut, raw.photo);
     const format = hasWltMagic(raw.photo) ? 'wlt' : 'unknown';
-    printJson(io, cardJson(card, raw.photo.length ? { format, bytes: raw.photo.length } : null, countFingerprints(raw.fingerprints)));
+    const warnings = [
+      ...(skipped ? [`skipped-${skipped}-bytes-before-frame`] : []),
+      ...(trailing ? [`ignored-${trailing}-bytes-after-frame`] : []),
+    ];
+    printJson(io, cardJson(card, raw.photo.length ? { format, bytes: raw.photo.length } : null, countFingerprints(raw.fingerprints), warnings));
     return 0;
   } catch (error) {
     return reportFailure(io, error);

@@ -130,6 +130,8 @@ export const PublicSettings = z.strictObject({
   capture: CaptureSettings,
   resultDisplayMs: z.number().int().positive(),
   consentTimeoutMs: z.number().int().positive(),
+  /** Set when main cannot serve (e.g. an unusable settings file): what is wrong, for the out-of-service screen. */
+  outOfService: z.string().nullable(),
 });
 export type PublicSettings = z.infer<typeof PublicSettings>;
 

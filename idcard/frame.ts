@@ -56,6 +56,34 @@ export function decodeFrame(bytes: Uint8Array): Uint8Array {
   return bytes.slice(HEADER_BYTES, total - 1);
 }
 
+/**
+ * The first whole frame in a saved capture that may start with line noise, the way the driver's
+ * stream decoder resyncs: each preamble in turn is tried with decodeFrame until one holds a valid
+ * frame. Says how many bytes were skipped before it and left after it. When none is valid, the
+ * first candidate's fault is thrown (or `preamble` when there is no preamble at all).
+ */
+export function findFirstFrame(bytes: Uint8Array): { body: Uint8Array; skipped: number; trailing: number } {
+  let firstFault: IdCardError | null = null;
+  for (let at = indexOfPreamble(bytes, 0); at >= 0; at = indexOfPreamble(bytes, at + 1)) {
+    const len = bytes.length >= at + HEADER_BYTES ? (bytes[at + 5]! << 8) | bytes[at + 6]! : 0;
+    const end = len >= MIN_LEN && len <= MAX_LEN ? Math.min(bytes.length, at + HEADER_BYTES + len) : bytes.length;
+    try {
+      return { body: decodeFrame(bytes.subarray(at, end)), skipped: at, trailing: bytes.length - end };
+    } catch (error) {
+      if (!(error instanceof IdCardError)) throw error;
+      firstFault ??= error;
+    }
+  }
+  throw firstFault ?? new IdCardError('preamble', `no SAM preamble AA AA AA 96 69 in ${bytes.length} bytes`);
+}
+
+function indexOfPreamble(bytes: Uint8Array, from: number): number {
+  for (let i = from; i + PREAMBLE.length <= bytes.length; i++) {
+    if (PREAMBLE.every((b, j) => bytes[i + j] === b)) return i;
+  }
+  return -1;
+}
+
 export type DecodeEvent =
   | { kind: 'frame'; body: Uint8Array }
   /** A candidate frame was dropped; scanning resumed one byte after its preamble. */

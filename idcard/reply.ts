@@ -62,7 +62,12 @@ export function parseReadData(data: Uint8Array, withFingerprints: boolean): RawC
  * command it answered.
  */
 export function decodeReadReplyFrame(frame: Uint8Array): RawCard & { withFingerprints: boolean } {
-  const reply = expectSuccess(parseReplyBody(decodeFrame(frame)), 'read');
+  return decodeReadReplyBody(decodeFrame(frame));
+}
+
+/** The same, for a frame body already taken out of its frame (e.g. by findFirstFrame). */
+export function decodeReadReplyBody(body: Uint8Array): RawCard & { withFingerprints: boolean } {
+  const reply = expectSuccess(parseReplyBody(body), 'read');
   const d = reply.data;
   // With fingerprints the header is 6 bytes and textLen+photoLen+fpLen matches the rest.
   if (d.length >= 6) {

@@ -13,7 +13,19 @@ export function findAppRoot(from: string): string {
   return dir;
 }
 
-/** Where settings and the audit database live unless RENZHENG_DATA_DIR says otherwise. */
-export function defaultDataDir(env: Record<string, string | undefined>): string {
-  return env.RENZHENG_DATA_DIR ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'renzheng');
+/**
+ * Where settings and the audit database live: RENZHENG_DATA_DIR, else the platform's per-user
+ * config folder + "renzheng". Both shells call this one rule, so a kiosk keeps its settings and
+ * audit when it moves between the Electron and the web shell (Electron's userData would be
+ * ~/.config/Renzheng, a different folder on case-sensitive file systems).
+ */
+export function defaultDataDir(
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
+  if (env.RENZHENG_DATA_DIR) return env.RENZHENG_DATA_DIR;
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'renzheng');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'renzheng');
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'renzheng');
 }

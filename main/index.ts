@@ -6,6 +6,7 @@ import { registerContractIpc } from './electron/ipc';
 import { installPermissionHandlers, lockDownWebContents } from './electron/security';
 import { createKioskWindow } from './electron/window';
 import { createDispatcher } from '../contract/dispatcher';
+import { defaultDataDir } from './app-paths';
 import { createLogger, parseLogLevel } from './services/log';
 import { createKiosk } from './services/create-kiosk';
 
@@ -17,7 +18,11 @@ if (!app.requestSingleInstanceLock()) {
   // Another kiosk instance owns the reader and camera; this one must not compete.
   app.quit();
 } else {
-  void start();
+  // A failure here would otherwise leave a kiosk with no window and no word why; systemd restarts it.
+  start().catch((error: unknown) => {
+    log.error('the kiosk could not start', { error: error instanceof Error ? error.message : String(error) });
+    app.exit(1);
+  });
 }
 
 async function start(): Promise<void> {
@@ -26,7 +31,7 @@ async function start(): Promise<void> {
   const root = app.getAppPath();
   const kiosk = await createKiosk({
     appRoot: root,
-    dataDir: process.env.RENZHENG_DATA_DIR ?? join(app.getPath('userData')),
+    dataDir: defaultDataDir(process.env),
     shell: 'electron',
     log,
     env: process.env,

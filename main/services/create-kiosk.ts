@@ -4,7 +4,7 @@ import type { SystemInfo } from '../../contract';
 import type { Logger } from './log';
 import { AuditStore } from './audit/audit-store';
 import { Kiosk } from './kiosk';
-import { loadSettings, type Settings } from './settings';
+import { loadSettings, Settings, SettingsError } from './settings';
 import { createUnavailableReader } from './unavailable-reader';
 import { createUnavailableProvider } from './verify/unavailable-provider';
 import { createCloudauthProvider } from './verify/cloudauth-provider';
@@ -54,9 +54,20 @@ async function createProvider(settings: Settings, log: Logger): Promise<VerifyPr
   }
 }
 
-/** Builds the kiosk from settings on disk: the one place both shells get their services from. */
+/**
+ * Builds the kiosk from settings on disk: the one place both shells get their services from.
+ * A settings file that cannot be used does not stop the shell: the kiosk comes up out of service,
+ * says on screen what is wrong with the file, and verifies nobody until it is fixed.
+ */
 export async function createKiosk(opts: CreateKioskOptions): Promise<Kiosk> {
-  const settings = loadSettings({ dataDir: opts.dataDir, file: opts.env.RENZHENG_CONFIG, env: opts.env });
+  let settings: Settings;
+  try {
+    settings = loadSettings({ dataDir: opts.dataDir, file: opts.env.RENZHENG_CONFIG, env: opts.env });
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    opts.log.error('kiosk out of service: settings unusable', { error: error.message });
+    return outOfServiceKiosk(opts, error.message);
+  }
   const audit = settings.audit.enabled ? new AuditStore(settings.audit.file, settings.audit.storeImages) : null;
   return new Kiosk({
     settings,
@@ -68,5 +79,19 @@ export async function createKiosk(opts: CreateKioskOptions): Promise<Kiosk> {
     // The Node engine runs tfjs on its wasm backend (tfjs-node cannot be installed offline).
     localFaceBackends: settings.verify.provider === 'local' ? ['wasm'] : [],
     audit,
+  });
+}
+
+function outOfServiceKiosk(opts: CreateKioskOptions, reason: string): Kiosk {
+  return new Kiosk({
+    settings: Settings.parse({}),
+    appVersion: appVersion(opts.appRoot),
+    shell: opts.shell,
+    log: opts.log,
+    createReader: (bus) => createUnavailableReader(bus, reason),
+    provider: createUnavailableProvider('local', reason),
+    localFaceBackends: [],
+    audit: null,
+    outOfService: reason,
   });
 }

@@ -19,6 +19,8 @@ export interface KioskDeps {
   /** Backends the local face engine can run on (reported in system.info). */
   localFaceBackends: string[];
   audit?: AuditStore | null;
+  /** Why the kiosk cannot serve anyone (unusable settings); the page shows it instead of the flow. */
+  outOfService?: string | null;
 }
 
 /**
@@ -46,7 +48,7 @@ export class Kiosk {
     });
     this.handlers = {
       'system.info': () => this.systemInfo(),
-      'settings.public': () => publicSettings(deps.settings),
+      'settings.public': () => publicSettings(deps.settings, deps.outOfService ?? null),
       'renderer.report': ({ faceBackend }) => {
         this.rendererBackend = faceBackend;
         deps.log.info('renderer face backend', { faceBackend });

@@ -9,6 +9,7 @@ import { CaptureScreen } from './screens/CaptureScreen';
 import { VerifyingScreen } from './screens/VerifyingScreen';
 import { ResultScreen } from './screens/ResultScreen';
 import { ErrorScreen } from './screens/ErrorScreen';
+import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
 
 const CARD_READ_DWELL_MS = 1500;
 
@@ -59,6 +60,7 @@ export function App({ client }: { client: ContractClient }) {
 
   if (loadError) return <ErrorScreen t={t} language={language} error={{ code: 'unavailable', message: loadError }} onDone={() => location.reload()} />;
   if (!settings) return <main className="screen" data-screen="loading" />;
+  if (settings.outOfService) return <OutOfServiceScreen t={t} reason={settings.outOfService} />;
 
   return (
     <div className="kiosk" data-state={state.name} lang={language}>

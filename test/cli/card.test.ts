@@ -64,6 +64,23 @@ describe('renzheng card decode', () => {
     expect(new Uint8Array(readFileSync(out))).toEqual(syntheticWlt());
   });
 
+  it('decodes the first whole frame after leading line noise and says what it skipped', async () => {
+    const good = readReply(sampleCards.resident);
+    const noisy = Uint8Array.of(0x00, 0xaa, 0x13, 0xaa, 0xaa, ...good, 0x42, 0x42);
+    const { code, json } = await cli(['card', 'decode', file('noisy.bin', noisy)]);
+    expect(code).toBe(0);
+    expect(json.idNumber).toBe(sampleCards.resident.idNumber);
+    expect(json.warnings).toEqual(['skipped-5-bytes-before-frame', 'ignored-2-bytes-after-frame']);
+  });
+
+  it('finds the real frame behind a false preamble whose LEN swallows it', async () => {
+    const good = readReply(sampleCards.resident);
+    const decoy = Uint8Array.of(0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x10);
+    const { code, json } = await cli(['card', 'decode', file('decoy.bin', Uint8Array.of(...decoy, ...good))]);
+    expect(code).toBe(0);
+    expect(json.warnings).toEqual(['skipped-7-bytes-before-frame']);
+  });
+
   it('exits 2 with an error code naming each kind of bad input', async () => {
     const good = readReply(sampleCards.resident);
     const badSum = good.slice();
@@ -71,7 +88,7 @@ describe('renzheng card decode', () => {
     const cases: [string, Uint8Array, object][] = [
       ['checksum', badSum, { code: 'checksum' }],
       ['truncated', good.subarray(0, 700), { code: 'truncated' }],
-      ['length', Uint8Array.of(...good, 0x00), { code: 'length' }],
+      ['length', Uint8Array.of(...good.subarray(0, 5), 0xff, 0xff, ...good.subarray(7)), { code: 'length' }],
       ['preamble', good.subarray(1), { code: 'preamble' }],
       ['status', encodeReply(0x41, undefined, 0x6a, 0x82), { code: 'status', sw1: 0x6a, sw2: 0x82, sw3: 0x41, statusClass: 'card-retry' }],
       ['text', readReply({ ...sampleCards.resident, idNumber: '110105194912310021' }), { code: 'text', field: 'idNumber' }],

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const sourceDirs = ['main', 'preload', 'renderer', 'contract', 'idcard', 'cloudauth', 'face', 'native'];
+const sourceDirs = ['main', 'preload', 'renderer', 'contract', 'imaging', 'idcard', 'cloudauth', 'face', 'capture', 'native', 'cli'];
 const marker = join(root, 'out/renderer/index.html');
 
 function newestMtime(dir: string): number {

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningWebHost } from '../../main/web-host';
 import { chromiumPath, launchChromium } from '../support/chromium';
-import { repoRoot, startTestWebHost } from '../support/test-kiosk';
+import { repoRoot, screenshotDir, startTestWebHost } from '../support/test-kiosk';
 import { y4mFromImage } from '../support/y4m';
 
 // Web e2e of the foundation: the built renderer in Debian chromium against the web host.
@@ -103,5 +103,31 @@ describe.skipIf(!chromiumPath)('npm start path: the built web host on a fresh da
     const page = await browser.newPage();
     await page.goto(url);
     await page.locator('[data-screen="attract"]').waitFor();
+  });
+});
+
+describe.skipIf(!chromiumPath)('a settings file the kiosk cannot use', () => {
+  let browser: Browser;
+  let host: RunningWebHost;
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('brings the kiosk up on an out-of-service screen that says what is wrong with the file', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rz-bad-settings-'));
+    writeFileSync(join(dataDir, 'settings.json'), '{ "verify": { "far": "one in a thousand" } }');
+    host = await startTestWebHost({ real: true, env: { RENZHENG_DATA_DIR: dataDir } });
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(host.url);
+    const screen = page.locator('[data-screen="out-of-service"]');
+    await screen.waitFor();
+    const text = await screen.textContent();
+    expect(text).toContain('暂停服务');
+    expect(text).toContain('settings.json');
+    expect(text).toContain('verify.far');
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'out-of-service-bad-settings.png') });
   });
 });

@@ -49,8 +49,9 @@ export function loadSettings(source: SettingsSource): Settings {
 }
 
 /** The renderer's view: no secrets, no paths. */
-export function publicSettings(settings: Settings): PublicSettings {
+export function publicSettings(settings: Settings, outOfService: string | null = null): PublicSettings {
   return {
+    outOfService,
     language: settings.language,
     capture: settings.capture,
     resultDisplayMs: settings.resultDisplayMs,
