@@ -6,7 +6,7 @@ import { encodeCommand, Commands, encodeReply } from '../idcard/commands';
 import { FrameDecoder } from '../idcard/frame';
 import { parseReadData, parseReplyBody } from '../idcard/reply';
 import { buildCardText, sampleCards, syntheticWlt } from '../idcard/synthetic';
-import { startPtySim } from '../cli/sim';
+import { startPtySim } from '../native/pty-sim';
 import { SamCardSource } from '../native/sam/card-source';
 import { createSerialTransport } from '../native/serial';
 import { median, metric, type Benchmark } from './harness';

@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { parseCardText, type Card } from '../idcard/card';
 import { CardTextError, IdCardError } from '../idcard/errors';
 import { findFirstFrame } from '../idcard/frame';
@@ -7,11 +6,14 @@ import { countFingerprints, decodeReadReplyBody, hasWltMagic } from '../idcard/r
 import { SamError } from '../idcard/status';
 import { TransportError } from '../native/transport';
 import { CardReadError, SamCardSource, VendorCardSource, type CardSource, type RawRead } from '../native/sam/card-source';
-import { nativeHardware, type ReaderHardware } from '../native/sam/hardware';
+import type { ReaderHardware } from '../native/sam/hardware';
 import { bmpInfo } from '../imaging/bmp';
-import { printError, printJson, type CliCommand, type CliIo } from './io';
+import { nativeDeps, parseCommandArgs, printError, printJson, usageError, type CliCommand, type CliIo } from './io';
 
-const USAGE = 'usage: renzheng card decode FILE [--photo OUT] | renzheng card read (--port PATH | --hid | --usb | --vendor LIB) [--id VID:PID] [--wlt LIB [--wlt-symbol NAME]] [--fingerprints] [--wait MS] [--photo OUT]';
+const USAGE = `usage: renzheng card decode FILE [--photo OUT]
+       renzheng card read (--port PATH | --hid | --usb | --vendor LIB) [--id VID:PID] [--wlt LIB [--wlt-symbol NAME]]
+                          [--fingerprints] [--wait MS] [--photo OUT]
+`;
 
 /** The card as `renzheng card` prints it: every key always present, null where the card type has none. */
 export function cardJson(card: Card, photo: { format: 'wlt' | 'bmp' | 'unknown'; bytes: number } | null, fingerprints: number, extraWarnings: string[] = []) {
@@ -119,16 +121,10 @@ export async function readOneCard(opts: CardReadOptions): Promise<RawRead | null
 
 async function read(values: Record<string, string | boolean | undefined>, io: CliIo, hw: ReaderHardware): Promise<number> {
   const chosen = (['port', 'hid', 'usb', 'vendor'] as const).filter((k) => values[k] !== undefined);
-  if (chosen.length !== 1) {
-    printError(io, 'usage', `card read needs exactly one of --port, --hid, --usb, --vendor. ${USAGE}`);
-    return 2;
-  }
+  if (chosen.length !== 1) return usageError(io, 'card read', 'needs exactly one of --port, --hid, --usb, --vendor', USAGE);
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const waitMs = values.wait === undefined ? 10_000 : Number(values.wait);
-  if (!Number.isFinite(waitMs) || waitMs < 0) {
-    printError(io, 'usage', '--wait takes a time in milliseconds');
-    return 2;
-  }
+  if (!Number.isFinite(waitMs) || waitMs < 0) return usageError(io, 'card read', '--wait takes a time in milliseconds', USAGE);
   let source: CardSource;
   try {
     const samOptions = { fingerprints: values.fingerprints === true };
@@ -147,10 +143,7 @@ async function read(values: Record<string, string | boolean | undefined>, io: Cl
         break;
     }
   } catch (error) {
-    if (error instanceof TypeError) {
-      printError(io, 'usage', error.message);
-      return 2;
-    }
+    if (error instanceof TypeError) return usageError(io, 'card read', error.message, USAGE);
     return reportFailure(io, error);
   }
   const wltLibrary = str('wlt');
@@ -192,52 +185,39 @@ async function read(values: Record<string, string | boolean | undefined>, io: Cl
   }
 }
 
-/** Injected in tests; the shipped CLI uses the native layer. */
-export let cardHardware: ReaderHardware = nativeHardware;
-export function setCardHardware(hw: ReaderHardware): void {
-  cardHardware = hw;
-}
-
-export const run: CliCommand = async (args, io) => {
+export const run: CliCommand = async (args, io, deps = nativeDeps) => {
   const [sub, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: {
-        photo: { type: 'string' },
-        port: { type: 'string' },
-        hid: { type: 'boolean' },
-        usb: { type: 'boolean' },
-        id: { type: 'string' },
-        vendor: { type: 'string' },
-        wlt: { type: 'string' },
-        'wlt-symbol': { type: 'string' },
-        fingerprints: { type: 'boolean' },
-        wait: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    printError(io, 'usage', `${(error as Error).message}. ${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(io, 'card', USAGE, {
+    args: rest,
+    options: {
+      photo: { type: 'string' },
+      port: { type: 'string' },
+      hid: { type: 'boolean' },
+      usb: { type: 'boolean' },
+      id: { type: 'string' },
+      vendor: { type: 'string' },
+      wlt: { type: 'string' },
+      'wlt-symbol': { type: 'string' },
+      fingerprints: { type: 'boolean' },
+      wait: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (typeof parsed === 'number') return parsed;
   if (sub === 'decode') {
     const [file, ...extra] = parsed.positionals;
-    if (!file || extra.length) {
-      printError(io, 'usage', `card decode takes exactly one FILE. ${USAGE}`);
-      return 2;
-    }
+    if (!file || extra.length) return usageError(io, 'card decode', 'takes exactly one FILE', USAGE);
     return decode(file, parsed.values.photo, io);
   }
   if (sub === 'read') {
-    if (parsed.positionals.length) {
-      printError(io, 'usage', `unexpected ${parsed.positionals.join(' ')}. ${USAGE}`);
-      return 2;
-    }
-    return read(parsed.values, io, cardHardware);
+    if (parsed.positionals.length) return usageError(io, 'card read', `unexpected ${parsed.positionals.join(' ')}`, USAGE);
+    return read(parsed.values, io, await deps.hardware());
   }
-  printError(io, 'usage', USAGE);
-  return 2;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.stdout(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  return usageError(io, 'card', `unknown subcommand '${sub}'`, USAGE);
 };

@@ -1,6 +1,6 @@
 import { ImageType, prepareImages } from '../cloudauth';
 import { clientFromOptions, connectionOptions, printCloudauthError } from './cloudauth';
-import { parseCommandArgs, printJson, type CliIo } from './io';
+import { parseCommandArgs, usageError, printJson, type CliIo } from './io';
 
 const USAGE = `usage: renzheng compare SOURCE TARGET --provider cloudauth [--endpoint URL] --key-id ID --key-secret SECRET
          [--api-version 2018-09-16|2019-03-07] [--source-type FacePic|IDPic] [--target-type FacePic|IDPic]
@@ -25,18 +25,15 @@ export async function runCloudauthCompare(args: string[], io: CliIo): Promise<nu
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (values.provider !== undefined && values.provider !== 'cloudauth') {
-    io.stderr(`renzheng compare: this form needs --provider cloudauth\n${USAGE}`);
-    return 2;
+    return usageError(io, 'compare', `this form needs --provider cloudauth`, USAGE);
   }
   if (positionals.length !== 2) {
-    io.stderr(`renzheng compare: expected SOURCE and TARGET, got ${positionals.length} image(s)\n${USAGE}`);
-    return 2;
+    return usageError(io, 'compare', `expected SOURCE and TARGET, got ${positionals.length} image(s)`, USAGE);
   }
   const sourceType = ImageType.safeParse(values['source-type']);
   const targetType = ImageType.safeParse(values['target-type']);
   if (!sourceType.success || !targetType.success) {
-    io.stderr(`renzheng compare: --source-type and --target-type must be FacePic or IDPic\n${USAGE}`);
-    return 2;
+    return usageError(io, 'compare', `--source-type and --target-type must be FacePic or IDPic`, USAGE);
   }
   try {
     const client = clientFromOptions(values, io);

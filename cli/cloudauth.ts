@@ -9,7 +9,7 @@ import {
   type ApiVersion,
   type ResponseFormat,
 } from '../cloudauth';
-import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } from './io';
+import { parseCommandArgs, usageError, printError, printJson, type CliCommand, type CliIo } from './io';
 
 export const DEFAULT_ENDPOINT = 'https://cloudauth.aliyuncs.com';
 
@@ -93,15 +93,13 @@ export const run: CliCommand = async (args, io) => {
   if (typeof parsed === 'number') return parsed;
   const [action, ...pairs] = parsed.positionals;
   if (!action || !isActionName(action)) {
-    io.stderr(`renzheng cloudauth: ${action ? `unknown action '${action}'` : 'missing ACTION'}\n${USAGE}`);
-    return 2;
+    return usageError(io, 'cloudauth', `${action ? `unknown action '${action}'` : 'missing ACTION'}`, USAGE);
   }
   const params: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      io.stderr(`renzheng cloudauth: expected Name=Value, got '${pair}'\n${USAGE}`);
-      return 2;
+      return usageError(io, 'cloudauth', `expected Name=Value, got '${pair}'`, USAGE);
     }
     params[pair.slice(0, eq)] = pair.slice(eq + 1);
   }

@@ -4,7 +4,7 @@ import { startFaceWorker, type FaceEngineApi } from '../face/client';
 import { checkImageTypes, compareEmbeddings, type CompareResult, type FaceEmbedding, type ImageType } from '../face/compare';
 import { FaceError } from '../face/errors';
 import { runCloudauthCompare } from './cloudauth-compare';
-import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } from './io';
+import { parseCommandArgs, usageError, printError, printJson, type CliCommand, type CliIo } from './io';
 
 const USAGE = `usage: renzheng compare SOURCE TARGET [--source-type FacePic|IDPic] [--target-type FacePic|IDPic] [--calibration FILE]
        renzheng compare --pairs FILE [--calibration FILE]
@@ -94,13 +94,11 @@ export function createCompareCommand(startEngine: EngineFactory): CliCommand {
     if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
     if (values.provider !== 'local') {
-      io.stderr(`renzheng compare: unknown provider '${values.provider}' (local or cloudauth)\n${USAGE}`);
-      return 2;
+      return usageError(io, 'compare', `unknown provider '${values.provider}' (local or cloudauth)`, USAGE);
     }
     const batch = values.pairs !== undefined;
     if (batch ? positionals.length !== 0 : positionals.length !== 2) {
-      io.stderr(`renzheng compare: ${batch ? '--pairs takes no SOURCE/TARGET' : 'need SOURCE and TARGET'}\n${USAGE}`);
-      return 2;
+      return usageError(io, 'compare', `${batch ? '--pairs takes no SOURCE/TARGET' : 'need SOURCE and TARGET'}`, USAGE);
     }
     let pairs: ReturnType<typeof parsePairs>;
     if (batch) {

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { processIo, type CliCommand, type CliIo } from './io';
+import { nativeDeps, processIo, type CliCommand, type CliDeps, type CliIo } from './io';
 
 // Subcommands load lazily so `renzheng card decode` never pays for the face models.
 const commands: Record<string, { summary: string; load: () => Promise<{ run: CliCommand }> }> = {
@@ -13,7 +13,7 @@ export function usage(): string {
   return ['usage: renzheng COMMAND …', ...Object.values(commands).map((c) => `  renzheng ${c.summary}`)].join('\n') + '\n';
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, deps: CliDeps = nativeDeps): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
@@ -25,7 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const mod = await command.load();
-  return mod.run(rest, io);
+  return mod.run(rest, io, deps);
 }
 
 export { processIo } from './io';

@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ReaderHardware } from '../native/sam/hardware';
+
 /** Output sinks for CLI commands, injected so tests can run commands in-process. */
 export interface CliIo {
   stdout(text: string): void;
@@ -7,7 +9,17 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+/** What commands reach beyond their arguments, injected so tests swap the reader without module state. */
+export interface CliDeps {
+  /** The native reader layer; loaded on first use so commands without hardware never load native addons. */
+  hardware(): Promise<ReaderHardware>;
+}
+
+export const nativeDeps: CliDeps = {
+  hardware: async () => (await import('../native/sam/hardware')).nativeHardware,
+};
+
+export type CliCommand = (args: string[], io: CliIo, deps?: CliDeps) => Promise<number>;
 
 export function processIo(): CliIo {
   return {
@@ -38,12 +50,17 @@ export function parseCommandArgs<T extends ParseArgsConfig>(io: CliIo, command: 
   try {
     parsed = parseArgs(config);
   } catch (error) {
-    io.stderr(`renzheng ${command}: ${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    return 2;
+    return usageError(io, command, error instanceof Error ? error.message : String(error), usage);
   }
   if ((parsed.values as { help?: unknown }).help) {
     io.stdout(usage);
     return 0;
   }
   return parsed;
+}
+
+/** A command was called wrongly: say why and how to call it, on stderr as text; exit code 2. */
+export function usageError(io: CliIo, command: string, message: string, usage: string): 2 {
+  io.stderr(`renzheng ${command}: ${message}\n${usage.endsWith('\n') ? usage : `${usage}\n`}`);
+  return 2;
 }

@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeReply } from '../../idcard/commands';
 import { SamDeviceSim } from '../../idcard/sim-device';
 import { buildCardText, sampleCards, syntheticFingerprints, syntheticWlt, type SyntheticCard } from '../../idcard/synthetic';
-import { setCardHardware } from '../../cli/card';
 import { runCli } from '../../cli/index';
 import type { CliIo } from '../../cli/io';
+import type { ReaderHardware } from '../../native/sam/hardware';
 import { DemoReader } from '../../main/services/reader/demo';
 import { nativeHardware } from '../../native/sam/hardware';
 import { SimulatedLink } from '../../native/sam/simulated-link';
@@ -17,10 +17,11 @@ function capture(): CliIo & { out: string; err: string } {
   const io = { out: '', err: '', env: {}, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
   return io;
 }
-async function cli(args: string[]) {
+/** Runs the CLI in-process; `hardware` replaces the native reader layer it is handed. */
+async function cli(args: string[], hardware: ReaderHardware = nativeHardware) {
   const io = capture();
-  const code = await runCli(args, io);
-  return { code, json: io.out ? JSON.parse(io.out) : null, err: io.err };
+  const code = await runCli(args, io, { hardware: async () => hardware });
+  return { code, json: io.out.startsWith('{') ? JSON.parse(io.out) : null, out: io.out, err: io.err };
 }
 function readReply(card: SyntheticCard, fingerprints = false): Uint8Array {
   const text = buildCardText(card);
@@ -34,7 +35,6 @@ function file(name: string, bytes: Uint8Array): string {
   writeFileSync(path, bytes);
   return path;
 }
-afterAll(() => setCardHardware(nativeHardware));
 
 describe('renzheng card decode', () => {
   it('prints a resident card as one JSON object', async () => {
@@ -101,8 +101,21 @@ describe('renzheng card decode', () => {
       expect(json.error.message, name).toEqual(expect.any(String));
     }
     expect((await cli(['card', 'decode', join(dir, 'missing.bin')])).json.error.code).toBe('file');
-    expect((await cli(['card', 'decode'])).json.error.code).toBe('usage');
-    expect((await cli(['card', 'frobnicate'])).code).toBe(2);
+    const noFile = await cli(['card', 'decode']);
+    expect(noFile).toMatchObject({ code: 2, json: null });
+    expect(noFile.err).toMatch(/^renzheng card decode: takes exactly one FILE\nusage: /);
+    expect(await cli(['card', 'frobnicate'])).toMatchObject({ code: 2, json: null, err: expect.stringContaining("unknown subcommand 'frobnicate'") });
+  });
+
+  it('prints its usage for --help (exit 0) and for a bare `card` (exit 2)', async () => {
+    const help = await cli(['card', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.err).toBe('');
+    expect(help.out).toMatch(/^usage: renzheng card decode FILE/);
+    const io = capture();
+    expect(await runCli(['card', 'decode', '--help'], io)).toBe(0);
+    expect(io.out).toMatch(/^usage: renzheng card decode FILE/);
+    expect((await cli(['card'])).code).toBe(2);
   });
 });
 
@@ -111,8 +124,8 @@ describe('renzheng card read', () => {
     const device = new SamDeviceSim({ card: { text: buildCardText(sampleCards.hkmotw), photo: syntheticWlt(), fingerprints: null } });
     const link = new SimulatedLink(device, { fragment: { min: 1, max: 64 } });
     const opened: string[] = [];
-    setCardHardware({ ...nativeHardware, serial: (path) => (opened.push(path), link.transport()) });
-    const { code, json } = await cli(['card', 'read', '--port', '/dev/ttySIM0']);
+    const hardware: ReaderHardware = { ...nativeHardware, serial: (path) => (opened.push(path), link.transport()) };
+    const { code, json } = await cli(['card', 'read', '--port', '/dev/ttySIM0'], hardware);
     expect(code).toBe(0);
     expect(opened).toEqual(['/dev/ttySIM0']);
     expect(json).toMatchObject({ type: 'hkmotw', passNumber: 'H12345678', photo: { format: 'wlt', bytes: 1024 } });
@@ -123,24 +136,25 @@ describe('renzheng card read', () => {
     const bmp = readFileSync('resources/demo/chip-photo.bmp');
     const reader = new DemoReader(bmp);
     reader.present();
-    setCardHardware({ ...nativeHardware, vendor: async () => reader });
-    const { code, json } = await cli(['card', 'read', '--vendor', '/opt/sdk/libfake.so']);
+    const { code, json } = await cli(['card', 'read', '--vendor', '/opt/sdk/libfake.so'], { ...nativeHardware, vendor: async () => reader });
     expect(code).toBe(0);
     expect(json).toMatchObject({ type: 'resident', name: '演示用户', photo: { format: 'bmp', bytes: 38862 } });
   });
 
   it('says no-card (exit 1) when nothing is presented, and refuses ambiguous options', async () => {
     const link = new SimulatedLink(new SamDeviceSim());
-    setCardHardware({ ...nativeHardware, serial: () => link.transport() });
-    const none = await cli(['card', 'read', '--port', '/dev/ttySIM0', '--wait', '0']);
+    const none = await cli(['card', 'read', '--port', '/dev/ttySIM0', '--wait', '0'], { ...nativeHardware, serial: () => link.transport() });
     expect(none.code).toBe(1);
     expect(none.json.error.code).toBe('no-card');
-    expect((await cli(['card', 'read', '--port', 'a', '--hid'])).json.error.code).toBe('usage');
-    expect((await cli(['card', 'read', '--usb', '--id', 'zz'])).json.error.code).toBe('usage');
+    const ambiguous = await cli(['card', 'read', '--port', 'a', '--hid']);
+    expect(ambiguous).toMatchObject({ code: 2, json: null });
+    expect(ambiguous.err).toMatch(/^renzheng card read: needs exactly one of --port, --hid, --usb, --vendor\nusage: renzheng card/);
+    const badId = await cli(['card', 'read', '--usb', '--id', 'zz']);
+    expect(badId).toMatchObject({ code: 2, json: null });
+    expect(badId.err).toContain("'zz' is not a USB id");
   });
 
   it('reports an unplugged serial port as a transport error (exit 1)', async () => {
-    setCardHardware(nativeHardware);
     const { code, json } = await cli(['card', 'read', '--port', join(dir, 'no-such-tty'), '--wait', '0']);
     expect(code).toBe(1);
     expect(json.error.code).toMatch(/^transport-/);

@@ -35,11 +35,15 @@ describe('sim --faults', () => {
 
 describe('renzheng sim', () => {
   it('refuses bad arguments and card files with a typed error', async () => {
+    for (const args of [['sim'], ['sim', '--pty', join(dir, 'x'), '--wat'], ['sim', '--pty', join(dir, 'x'), '--baud', 'fast']]) {
+      const io = capture();
+      expect(await runCli(args, io), args.join(' ')).toBe(2);
+      expect(io.out, args.join(' ')).toBe('');
+      expect(io.err, args.join(' ')).toMatch(/^renzheng sim: .+\nusage: renzheng sim --pty PATH/);
+    }
     const cases: [string[], string][] = [
-      [['sim'], 'usage'],
       [['sim', '--pty', join(dir, 'x'), '--faults', 'bogus'], 'faults'],
       [['sim', '--pty', join(dir, 'x'), '--card', join(dir, 'none.json')], 'card-file'],
-      [['sim', '--pty', join(dir, 'x'), '--wat'], 'usage'],
     ];
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ type: 'resident', name: 'x', nation: 1 }));
     cases.push([['sim', '--pty', join(dir, 'x'), '--card', join(dir, 'bad.json')], 'card-file']);

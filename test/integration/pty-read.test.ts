@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseFaultSpec } from '../../idcard/sim-faults';
 import { buildCardText, sampleCards, syntheticWlt } from '../../idcard/synthetic';
 import { runCli } from '../../cli/index';
-import { startPtySim, type PtySim } from '../../cli/sim';
+import { startPtySim, type PtySim } from '../../native/pty-sim';
 import { EventBus, type AnyEvent } from '../../main/services/events';
 import { SamCardSource } from '../../native/sam/card-source';
 import { PollingReaderService } from '../../main/services/reader/service';
