@@ -4,7 +4,7 @@ import {
   type Envelope, type InvokeChannel, type InvokeResponse,
 } from '.';
 
-export type Handlers = {
+export type ContractHandlers = {
   [C in InvokeChannel]: (
     request: z.infer<(typeof invokeChannels)[C]['request']>,
   ) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
@@ -22,7 +22,7 @@ export type Dispatch = (channel: unknown, payload: unknown) => Promise<Envelope<
  * IPC shell and the WebSocket host: unknown channels are refused, every payload is parsed with
  * the channel's zod schema, and failures come back as typed envelopes instead of exceptions.
  */
-export function createDispatcher(handlers: Handlers, log: DispatchLogger): Dispatch {
+export function createDispatcher(handlers: ContractHandlers, log: DispatchLogger): Dispatch {
   return async (channel, payload) => {
     if (!isInvokeChannel(channel)) {
       log.warn('refused unknown channel', { channel: typeof channel === 'string' ? channel.slice(0, 64) : typeof channel });

@@ -1,14 +1,17 @@
 import { contextBridge, ipcRenderer } from 'electron';
+import type { PreloadBridge } from '../contract/bridge';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, IPC_EVENT, IPC_INVOKE } from '../contract/channel-names';
+import type { Envelope } from '../contract/envelope';
 
 // Exposes exactly the contract's channels; main validates every payload again.
 const invokeNames = new Set<string>(INVOKE_CHANNEL_NAMES);
 const eventNames = new Set<string>(EVENT_CHANNEL_NAMES);
 
 const api = {
-  invoke(channel: string, payload: unknown): Promise<unknown> {
+  invoke(channel: string, payload: unknown): Promise<Envelope<unknown>> {
     if (!invokeNames.has(channel)) return Promise.reject(new Error(`Unknown channel: ${channel}`));
-    return ipcRenderer.invoke(IPC_INVOKE, channel, payload);
+    // Main's dispatcher answers every call with an envelope (contract/dispatcher.ts).
+    return ipcRenderer.invoke(IPC_INVOKE, channel, payload) as Promise<Envelope<unknown>>;
   },
   on(event: string, listener: (payload: unknown) => void): () => void {
     if (!eventNames.has(event)) throw new Error(`Unknown event: ${event}`);
@@ -18,7 +21,6 @@ const api = {
     ipcRenderer.on(IPC_EVENT, handler);
     return () => ipcRenderer.removeListener(IPC_EVENT, handler);
   },
-};
+} satisfies PreloadBridge;
 
 contextBridge.exposeInMainWorld('renzheng', api);
-export type PreloadApi = typeof api;

@@ -1,5 +1,5 @@
 import { ContractError, type SystemInfo } from '../../contract';
-import type { Handlers } from '../../contract/dispatcher';
+import type { ContractHandlers } from '../../contract/dispatcher';
 import type { Logger } from './log';
 import type { AuditStore } from './audit/audit-store';
 import { EventBus } from './events';
@@ -31,7 +31,7 @@ export class Kiosk {
   readonly bus: EventBus;
   readonly reader: ReaderService;
   readonly verify: VerifyService;
-  readonly handlers: Handlers;
+  readonly handlers: ContractHandlers;
   private rendererBackend: SystemInfo['faceBackends']['renderer'] = null;
 
   constructor(private readonly deps: KioskDeps) {

@@ -62,6 +62,21 @@ export interface SamSourceOptions {
   kind?: CardSource['kind'];
 }
 
+/**
+ * Open a SAM reader on a transport and check that its SAM answers; on failure the transport is
+ * closed again, so a probe that finds no reader leaves no port open.
+ */
+export async function openSamSource(transport: Transport, options: SamSourceOptions = {}): Promise<SamCardSource> {
+  const source = new SamCardSource(transport, options);
+  try {
+    await source.open();
+  } catch (error) {
+    await source.close().catch(() => undefined);
+    throw error;
+  }
+  return source;
+}
+
 /** A SAM module behind a byte transport (serial, HID, USB bulk, the in-memory simulator). */
 export class SamCardSource implements CardSource {
   readonly kind: CardSource['kind'];

@@ -5,7 +5,7 @@ import { buildCardText, sampleCards, syntheticWlt } from '../../../idcard/synthe
 import { TransportError, type Transport } from '../../../native/transport';
 import type { WltDecoderConfig } from '../../../native/wlt/types';
 import type { EventBus } from '../events';
-import { SamCardSource, VendorCardSource, type CardSource, type CommandTimeouts } from '../../../native/sam/card-source';
+import { openSamSource, VendorCardSource, type CardSource, type CommandTimeouts } from '../../../native/sam/card-source';
 import { DEMO_PHOTO_FILE, DemoReader } from './demo';
 import { nativeHardware, type ReaderHardware, type WltDecoderLike } from '../../../native/sam/hardware';
 import { silentLogger, type Logger } from '../log';
@@ -49,161 +49,151 @@ export interface ReaderServiceOptions {
 const DEFAULT_HID = { vendorId: 0x2b8b, productId: 0x2721 };
 const DEFAULT_USB = { vendorId: 0x0400, productId: 0xc35a };
 
+/** How one reader mode finds its reader; the poll loop, decoder and watcher are the same for all. */
+interface ReaderPlan {
+  connect(): Promise<CardSource>;
+  /** The simulated card's control while one is in use (auto mode learns it only on connect). */
+  simulator(): SimulatorControl | undefined;
+  /** What a hot-plugged device means in this mode; absent: the mode does not watch. */
+  onAttach?(service: PollingReaderService): void;
+}
+
+interface PlanContext {
+  opts: ReaderServiceOptions;
+  hw: ReaderHardware;
+  log: Logger;
+  /** Open a SAM reader on a transport with the configured timeouts. */
+  openSam(transport: Transport, extra?: { probeTimeoutMs?: number; kind?: CardSource['kind'] }): Promise<CardSource>;
+}
+
+const retry = (service: PollingReaderService) => service.retryNow();
+
+function demoReader(ctx: PlanContext): { control: DemoReader; connect(): Promise<CardSource> } {
+  const control = new DemoReader(loadDemoPhoto(ctx.opts.demoPhotoPath, ctx.log));
+  return {
+    control,
+    async connect() {
+      const source = new VendorCardSource(control, 'demo reader (simulated, synthetic identity)', 'simulator');
+      await source.open();
+      return source;
+    },
+  };
+}
+
+const plans: Record<ReaderMode, (ctx: PlanContext) => ReaderPlan> = {
+  simulated(ctx) {
+    const demo = demoReader(ctx);
+    return { connect: demo.connect, simulator: () => demo.control };
+  },
+  'sam-simulator'(ctx) {
+    const device = new SamDeviceSim({ card: null, resetRecovers: true });
+    const card = { text: buildCardText(sampleCards.resident), photo: syntheticWlt(), fingerprints: null };
+    const link = new SimulatedLink(device);
+    const control = { present: () => device.present(card), remove: () => device.remove() };
+    return { connect: () => ctx.openSam(link.transport(), { kind: 'simulator' }), simulator: () => control };
+  },
+  serial(ctx) {
+    const path = ctx.opts.serialPath;
+    if (!path) throw new TypeError("reader mode 'serial' needs serialPath (e.g. /dev/ttyUSB0)");
+    return { connect: () => ctx.openSam(ctx.hw.serial(path, ctx.opts.baudRate)), simulator: () => undefined, onAttach: retry };
+  },
+  hid(ctx) {
+    return { connect: () => ctx.openSam(ctx.hw.hid(ctx.opts.hid ?? DEFAULT_HID)), simulator: () => undefined, onAttach: retry };
+  },
+  usb(ctx) {
+    return { connect: () => ctx.openSam(ctx.hw.usb(ctx.opts.usb ?? DEFAULT_USB)), simulator: () => undefined, onAttach: retry };
+  },
+  vendor({ opts, hw }) {
+    const library = opts.vendorLibrary;
+    if (!library) throw new TypeError("reader mode 'vendor' needs vendorLibrary (path to the SDK .so/.dll)");
+    const description = `vendor SDK ${library.split(/[\\/]/).pop()}`;
+    return {
+      async connect() {
+        const reader = await hw.vendor({ library, ...(opts.vendorPort ? { port: opts.vendorPort } : {}), fingerprints: opts.fingerprints ?? false });
+        const source = new VendorCardSource(reader, description);
+        await source.open();
+        return source;
+      },
+      simulator: () => undefined,
+    };
+  },
+  auto(ctx) {
+    if (ctx.opts.serialPath) return plans.serial(ctx);
+    // A reader found is reconnected to after unplugs; none found → the demo, until a reader is
+    // plugged in (onAttach), when the scan runs again.
+    const demo = demoReader(ctx);
+    let chosen: (() => Promise<CardSource>) | null = null;
+    return {
+      simulator: () => (chosen === demo.connect ? demo.control : undefined),
+      onAttach(service) {
+        if (chosen !== demo.connect) return service.retryNow();
+        chosen = null;
+        service.requestReconnect();
+      },
+      async connect() {
+        if (chosen) return chosen();
+        for (const candidate of await ctx.hw.scan().catch(() => [])) {
+          try {
+            const source = await ctx.openSam(candidate.open(), { probeTimeoutMs: 500 });
+            ctx.log.info('reader found', { kind: candidate.kind, id: candidate.id });
+            chosen = () => ctx.openSam(candidate.open());
+            return source;
+          } catch (error) {
+            ctx.log.info('not a SAM reader', { kind: candidate.kind, id: candidate.id, error: String(error) });
+          }
+        }
+        ctx.log.info('no reader found; using the demo reader');
+        chosen = demo.connect;
+        return demo.connect();
+      },
+    };
+  },
+};
+
 /** The reader service for the kiosk; call start() once the shells subscribe to the bus. */
 export function createReaderService(opts: ReaderServiceOptions): ReaderService {
   const hw: ReaderHardware = { ...nativeHardware, ...opts.hardware };
   const log = opts.logger ?? silentLogger;
-  const samOptions = { timeouts: opts.timeouts, fingerprints: opts.fingerprints };
-  let simulator: SimulatorControl | undefined;
-  let connect: () => Promise<CardSource>;
-  let onAttach = (service: PollingReaderService) => service.retryNow();
+  const plan = plans[opts.mode]({
+    opts,
+    hw,
+    log,
+    openSam: (transport, extra = {}) =>
+      openSamSource(transport, {
+        fingerprints: opts.fingerprints,
+        timeouts: extra.probeTimeoutMs ? { ...opts.timeouts, status: extra.probeTimeoutMs } : opts.timeouts,
+        kind: extra.kind,
+      }),
+  });
 
-  const openSam = async (transport: Transport, extra: { probeTimeoutMs?: number; kind?: CardSource['kind'] } = {}): Promise<CardSource> => {
-    const timeouts = extra.probeTimeoutMs ? { ...samOptions.timeouts, status: extra.probeTimeoutMs } : samOptions.timeouts;
-    const source = new SamCardSource(transport, { ...samOptions, timeouts, kind: extra.kind });
-    try {
-      await source.open();
-    } catch (error) {
-      await source.close().catch(() => undefined);
-      throw error;
-    }
-    return source;
-  };
-  const demo = (): { connect: () => Promise<CardSource>; control: DemoReader } => {
-    const reader = new DemoReader(loadDemoPhoto(opts.demoPhotoPath, log));
-    return {
-      control: reader,
-      connect: async () => {
-        const source = new VendorCardSource(reader, 'demo reader (simulated, synthetic identity)', 'simulator');
-        await source.open();
-        return source;
-      },
-    };
-  };
-
-  switch (opts.mode) {
-    case 'simulated': {
-      const d = demo();
-      simulator = d.control;
-      connect = d.connect;
-      break;
-    }
-    case 'sam-simulator': {
-      const device = new SamDeviceSim({ card: null, resetRecovers: true });
-      const card = { text: buildCardText(sampleCards.resident), photo: syntheticWlt(), fingerprints: null };
-      const link = new SimulatedLink(device);
-      simulator = { present: () => device.present(card), remove: () => device.remove() };
-      connect = () => openSam(link.transport(), { kind: 'simulator' });
-      break;
-    }
-    case 'serial': {
-      const path = opts.serialPath;
-      if (!path) throw new TypeError("reader mode 'serial' needs serialPath (e.g. /dev/ttyUSB0)");
-      connect = () => openSam(hw.serial(path, opts.baudRate));
-      break;
-    }
-    case 'hid':
-      connect = () => openSam(hw.hid(opts.hid ?? DEFAULT_HID));
-      break;
-    case 'usb':
-      connect = () => openSam(hw.usb(opts.usb ?? DEFAULT_USB));
-      break;
-    case 'vendor': {
-      const library = opts.vendorLibrary;
-      if (!library) throw new TypeError("reader mode 'vendor' needs vendorLibrary (path to the SDK .so/.dll)");
-      connect = async () => {
-        const source = new VendorCardSource(await hw.vendor({ library, ...(opts.vendorPort ? { port: opts.vendorPort } : {}), fingerprints: opts.fingerprints ?? false }), `vendor SDK ${library.split(/[\\/]/).pop()}`);
-        await source.open();
-        return source;
-      };
-      break;
-    }
-    case 'auto': {
-      if (opts.serialPath) {
-        const path = opts.serialPath;
-        connect = () => openSam(hw.serial(path, opts.baudRate));
-        break;
-      }
-      // A reader found is reconnected to after unplugs; none found → the demo, until a reader is
-      // plugged in (see onAttach below), when the scan runs again.
-      let chosen: (() => Promise<CardSource>) | null = null;
-      const d = demo();
-      onAttach = (service) => {
-        if (chosen !== d.connect) return service.retryNow();
-        chosen = null;
-        service.requestReconnect();
-      };
-      connect = async () => {
-        if (chosen) return chosen();
-        simulator = undefined;
-        for (const candidate of await hw.scan().catch(() => [])) {
-          try {
-            const source = await openSam(candidate.open(), { probeTimeoutMs: 500 });
-            log.info('reader found', { kind: candidate.kind, id: candidate.id });
-            chosen = () => openSam(candidate.open());
-            return source;
-          } catch (error) {
-            log.info('not a SAM reader', { kind: candidate.kind, id: candidate.id, error: String(error) });
-          }
-        }
-        log.info('no reader found; using the demo reader');
-        simulator = d.control;
-        chosen = d.connect;
-        return d.connect();
-      };
-      break;
-    }
-  }
-
+  // The vendor decoder (a child process) starts on the first photo and ends with the service.
   let decoder: Promise<WltDecoderLike> | null = null;
-  const decodePhoto = opts.wltDecoder
-    ? async (wlt: Uint8Array) => {
-        decoder ??= hw.wltDecoder(opts.wltDecoder!);
-        return (await decoder).decode(wlt);
-      }
-    : undefined;
-
-  const service = new PollingReaderService({
+  const wlt = opts.wltDecoder;
+  const requireSimulator = (): SimulatorControl => {
+    const simulator = plan.simulator();
+    if (!simulator) throw new TransportError('not-found', 'no simulated reader is active');
+    return simulator;
+  };
+  const onAttach = plan.onAttach;
+  return new PollingReaderService({
     bus: opts.bus,
-    connect: () => connect(),
-    decodePhoto,
-    // Auto mode learns whether it fell back to the demo only when it connects.
-    simulator: {
-      present: () => requireSimulator().present(),
-      remove: () => requireSimulator().remove(),
+    connect: () => plan.connect(),
+    decodePhoto: wlt ? async (bytes) => (await (decoder ??= hw.wltDecoder(wlt))).decode(bytes) : undefined,
+    simulator: { present: () => requireSimulator().present(), remove: () => requireSimulator().remove() },
+    simulatorAvailable: () => plan.simulator() !== undefined,
+    hotplug:
+      opts.watchHotplug !== false && onAttach
+        ? { watch: (attached) => hw.watch(attached, opts.serialPath ? [opts.serialPath] : []), onAttach }
+        : undefined,
+    release: async () => {
+      const pending = decoder;
+      decoder = null;
+      if (pending) await (await pending).close().catch(() => undefined);
     },
-    simulatorAvailable: () => simulator !== undefined,
     pollIntervalMs: opts.pollIntervalMs,
     healthIntervalMs: opts.healthIntervalMs,
     logger: log,
   });
-  function requireSimulator(): SimulatorControl {
-    if (!simulator) throw new TransportError('not-found', 'no simulated reader is active');
-    return simulator;
-  }
-  const hotplug = opts.watchHotplug !== false && ['serial', 'hid', 'usb', 'auto'].includes(opts.mode);
-  let unwatch: (() => void) | null = null;
-  const start = service.start.bind(service);
-  service.start = async () => {
-    if (hotplug && !unwatch) {
-      try {
-        unwatch = hw.watch(() => onAttach(service), opts.serialPath ? [opts.serialPath] : []);
-      } catch (error) {
-        log.warn('hot-plug watching unavailable; relying on periodic retries', { error: String(error) });
-      }
-    }
-    await start();
-  };
-  const stop = service.stop.bind(service);
-  service.stop = async () => {
-    unwatch?.();
-    unwatch = null;
-    await stop();
-    const d = decoder;
-    decoder = null;
-    if (d) await (await d).close().catch(() => undefined);
-  };
-  return service;
 }
 
 function loadDemoPhoto(path: string | undefined, log: Logger): Buffer {

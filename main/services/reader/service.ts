@@ -35,6 +35,13 @@ export interface ReaderLoopOptions {
   resetAfterFailures?: number;
   /** Consecutive timeouts with no card involved before the reader counts as lost. */
   reconnectAfterTimeouts?: number;
+  /**
+   * Hot-plug: `watch` starts watching for attached devices and returns a stop function; the
+   * service owns the watcher for as long as it runs and calls `onAttach` on itself.
+   */
+  hotplug?: { watch(onAttach: () => void): () => void; onAttach(service: PollingReaderService): void };
+  /** Freed once the loop has stopped (e.g. a WLT decoder's child process). */
+  release?: () => Promise<void>;
   now?: () => Date;
   logger?: Logger;
 }
@@ -63,6 +70,7 @@ export class PollingReaderService implements ReaderService {
   private wake: (() => void) | null = null;
   private lastErrorKey: string | null = null;
   private reconnectRequested = false;
+  private unwatch: (() => void) | null = null;
   private readonly log: Logger;
   private readonly now: () => Date;
 
@@ -75,6 +83,7 @@ export class PollingReaderService implements ReaderService {
   async start(): Promise<void> {
     if (this.running) return;
     this.stopping = false;
+    this.watchHotplug();
     this.options.bus.emit('reader.status', this.state);
     this.running = this.loop().catch((error: unknown) => {
       this.log.error('reader loop crashed', { error: String(error) });
@@ -84,9 +93,22 @@ export class PollingReaderService implements ReaderService {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.unwatch?.();
+    this.unwatch = null;
     this.wake?.();
     await this.running;
     this.running = null;
+    await this.options.release?.().catch((error: unknown) => this.log.warn('releasing the reader failed', { error: String(error) }));
+  }
+
+  private watchHotplug(): void {
+    const hotplug = this.options.hotplug;
+    if (!hotplug || this.unwatch) return;
+    try {
+      this.unwatch = hotplug.watch(() => hotplug.onAttach(this));
+    } catch (error) {
+      this.log.warn('hot-plug watching unavailable; relying on periodic retries', { error: String(error) });
+    }
   }
 
   /** Drop the current reader and connect again (auto mode found real hardware while in demo). */

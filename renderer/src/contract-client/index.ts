@@ -1,5 +1,6 @@
 import type { ContractClient } from '../../../contract';
-import { createIpcClient, type PreloadBridge } from './ipc-client';
+import type { PreloadBridge } from '../../../contract/bridge';
+import { createIpcClient } from './ipc-client';
 import { createWsClient } from './ws-client';
 
 /** Electron gives us window.renzheng; the web host gives us a token in the page URL. The UI cannot tell which. */

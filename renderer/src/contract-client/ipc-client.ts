@@ -1,13 +1,8 @@
 import {
-  ContractError, type ContractClient, type ContractErrorShape, type EventChannel, type EventPayload,
+  ContractError, type ContractClient, type EventChannel, type EventPayload,
   type InvokeChannel, type InvokeRequest, type InvokeResponse,
 } from '../../../contract';
-
-/** What preload/index.ts exposes as window.renzheng. */
-export interface PreloadBridge {
-  invoke(channel: string, payload: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: ContractErrorShape }>;
-  on(event: string, listener: (payload: unknown) => void): () => void;
-}
+import type { PreloadBridge } from '../../../contract/bridge';
 
 export function createIpcClient(bridge: PreloadBridge): ContractClient {
   return {

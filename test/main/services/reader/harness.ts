@@ -1,6 +1,6 @@
 import { EventBus, type AnyEvent } from '../../../../main/services/events';
 import { createLogger } from '../../../../main/services/log';
-import { SamCardSource, type CardSource } from '../../../../native/sam/card-source';
+import { openSamSource, type CardSource } from '../../../../native/sam/card-source';
 import { PollingReaderService, type ReaderLoopOptions } from '../../../../main/services/reader/service';
 import { SimulatedLink, type SimLinkOptions } from '../../../../native/sam/simulated-link';
 import { SamDeviceSim, type SamDeviceOptions, type SimCard } from '../../../../idcard/sim-device';
@@ -27,13 +27,7 @@ export function rig(opts: { device?: SamDeviceOptions; link?: SimLinkOptions; lo
   const service = new PollingReaderService({
     bus,
     connect: async () => {
-      const source = new SamCardSource(link.transport(), { timeouts: FAST_TIMEOUTS, drainMs: DRAIN_MS });
-      try {
-        await source.open();
-      } catch (error) {
-        await source.close();
-        throw error;
-      }
+      const source = await openSamSource(link.transport(), { timeouts: FAST_TIMEOUTS, drainMs: DRAIN_MS });
       sources.push(source);
       return source;
     },
