@@ -2,7 +2,7 @@ import { countedFaces } from '../../../capture/quality';
 import { observationFromHuman } from '../../../capture/from-human';
 import type { CaptureSession, CaptureStep } from '../../../capture/session';
 import type { FrameObservation } from '../../../capture/types';
-import type { FaceEngine } from './face-engine';
+import type { LiveDetector } from './live-detector';
 import { FrameGrabber } from './frame-grabber';
 
 export interface CapturedFrame {
@@ -64,7 +64,7 @@ export class CaptureLoop {
 
   constructor(
     private readonly video: HTMLVideoElement,
-    private readonly engine: FaceEngine,
+    private readonly engine: LiveDetector,
     private readonly session: CaptureSession,
     private readonly handlers: CaptureLoopHandlers,
   ) {}

@@ -8,7 +8,7 @@ import type { CameraError, CameraStatus } from '../capture/camera';
 import { CaptureLoop, type CapturedFrame } from '../capture/capture-loop';
 import { CaptureOverlay } from '../capture/CaptureOverlay';
 import { CaptureView } from '../capture/CaptureView';
-import { loadFaceEngine, type FaceEngine } from '../capture/face-engine';
+import { loadLiveDetector, type LiveDetector } from '../capture/live-detector';
 import { LIVENESS_NOTE, promptText } from '../capture/prompts';
 import { PromptSpeaker } from '../capture/speech';
 import '../capture/capture.css';
@@ -59,7 +59,7 @@ function secureRandom(): number {
 
 export function CaptureScreen({ t, client, card, settings, language, send }: CaptureScreenProps) {
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  const [engine, setEngine] = useState<FaceEngine | null>(null);
+  const [engine, setEngine] = useState<LiveDetector | null>(null);
   const [camera, setCamera] = useState<CameraStatus | null>(null);
   const [view, setView] = useState<CaptureViewState>(initialView);
   const [fps, setFps] = useState(0);
@@ -77,7 +77,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
 
   useEffect(() => {
     let cancelled = false;
-    loadFaceEngine(settings.preferredBackend).then(
+    loadLiveDetector(settings.preferredBackend).then(
       (loaded) => {
         if (cancelled) return;
         setEngine(loaded);

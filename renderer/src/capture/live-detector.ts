@@ -5,14 +5,14 @@ import { CAPTURE_MODELS, captureHumanConfig } from './human-config';
 
 export type FaceEngineErrorCode = 'no-backend' | 'models-missing';
 
-export class FaceEngineError extends Error {
+export class LiveDetectorError extends Error {
   constructor(readonly code: FaceEngineErrorCode, message: string) {
     super(message);
-    this.name = 'FaceEngineError';
+    this.name = 'LiveDetectorError';
   }
 }
 
-export interface FaceEngine {
+export interface LiveDetector {
   readonly backend: BrowserBackend;
   readonly human: Human;
   /** Detect on a frame already copied into a canvas. */
@@ -64,32 +64,32 @@ export function missingModels(human: Human): string[] {
   return CAPTURE_MODELS.filter((name) => !stats.some((m) => m.name === name && m.loaded && m.sizeLoadedWeights > 0));
 }
 
-async function tryBackend(backend: BrowserBackend, assetsBase: string): Promise<FaceEngine> {
+async function tryBackend(backend: BrowserBackend, assetsBase: string): Promise<LiveDetector> {
   const { Human } = await import('@vladmandic/human');
   const human = new Human({ ...captureHumanConfig(backend, assetsBase), cacheModels: false });
   await human.load();
   const active = human.tf.getBackend();
-  if (active !== backend) throw new FaceEngineError('no-backend', `backend ${backend} did not start (tfjs is on ${active || 'none'})`);
+  if (active !== backend) throw new LiveDetectorError('no-backend', `backend ${backend} did not start (tfjs is on ${active || 'none'})`);
   const missing = missingModels(human);
   if (missing.length) {
-    throw new FaceEngineError('models-missing', `face models failed to load: ${missing.join(', ')} (from ${new URL('human/models/', assetsBase).href})`);
+    throw new LiveDetectorError('models-missing', `face models failed to load: ${missing.join(', ')} (from ${new URL('human/models/', assetsBase).href})`);
   }
   // One real inference proves the backend compiles and runs the models, not just that it initialised.
   const probe = document.createElement('canvas');
   probe.width = 64;
   probe.height = 64;
   const warm = await detectFromCanvas(human, probe);
-  if (warm.error) throw new FaceEngineError('no-backend', `backend ${backend} failed its first inference: ${warm.error}`);
+  if (warm.error) throw new LiveDetectorError('no-backend', `backend ${backend} failed its first inference: ${warm.error}`);
   return { backend, human, detect: (frame) => detectFromCanvas(human, frame) };
 }
 
-let loading: { key: string; engine: Promise<FaceEngine> } | null = null;
+let loading: { key: string; engine: Promise<LiveDetector> } | null = null;
 
 /**
  * Human on the best backend this machine really has (webgpu, then hardware webgl, then wasm),
  * models and wasm binaries from the app's own origin. Loaded once per page and reused.
  */
-export function loadFaceEngine(preferred: CaptureSettings['preferredBackend'], assetsBase = location.href): Promise<FaceEngine> {
+export function loadLiveDetector(preferred: CaptureSettings['preferredBackend'], assetsBase = location.href): Promise<LiveDetector> {
   const key = `${preferred}|${assetsBase}`;
   if (loading?.key === key) return loading.engine;
   const engine = (async () => {
@@ -100,11 +100,11 @@ export function loadFaceEngine(preferred: CaptureSettings['preferredBackend'], a
         return await tryBackend(backend, assetsBase);
       } catch (error) {
         // Missing models are missing on every backend: no point trying the next one.
-        if (error instanceof FaceEngineError && error.code === 'models-missing') throw error;
+        if (error instanceof LiveDetectorError && error.code === 'models-missing') throw error;
         failures.push(`${backend}: ${(error as Error).message}`);
       }
     }
-    throw new FaceEngineError('no-backend', `no face backend could start (${failures.join('; ')})`);
+    throw new LiveDetectorError('no-backend', `no face backend could start (${failures.join('; ')})`);
   })();
   loading = { key, engine };
   // A failed load may be retried by the next capture (e.g. after the models were restored).
