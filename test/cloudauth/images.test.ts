@@ -58,7 +58,7 @@ describe('prepareImage', () => {
   });
 
   it('converts a 24-bit BMP chip photo (which sharp cannot read) to JPEG', async () => {
-    const rgb = { width: 102, height: 126, channels: 3 as const, data: noise(102, 126) };
+    const rgb = { width: 102, height: 126, data: noise(102, 126) };
     const bmp = encodeBmp24(rgb);
     expect(decodeBmp(bmp)).toEqual(rgb);
     const prepared = await prepareImage(bmp);

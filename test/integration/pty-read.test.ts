@@ -7,7 +7,7 @@ import { buildCardText, sampleCards, syntheticWlt } from '../../idcard/synthetic
 import { runCli } from '../../cli/index';
 import { startPtySim, type PtySim } from '../../native/pty-sim';
 import { EventBus, type AnyEvent } from '../../main/services/events';
-import { SamCardSource } from '../../native/sam/card-source';
+import { openSamSource, SamCardSource } from '../../native/sam/card-source';
 import { PollingReaderService } from '../../main/services/reader/service';
 import { createSerialTransport } from '../../native/serial';
 
@@ -81,16 +81,7 @@ describe('read through a socat pty with the real serialport binding', () => {
     bus.subscribe((e) => events.push(e));
     const service = new PollingReaderService({
       bus,
-      connect: async () => {
-        const source = new SamCardSource(createSerialTransport({ path }), { drainMs: 50, timeouts: { status: 300, find: 300 } });
-        try {
-          await source.open();
-        } catch (error) {
-          await source.close().catch(() => undefined);
-          throw error;
-        }
-        return source;
-      },
+      connect: () => openSamSource(createSerialTransport({ path }), { drainMs: 50, timeouts: { status: 300, find: 300 } }),
       pollIntervalMs: 20,
       backoff: { initialMs: 50, maxMs: 200 },
     });
