@@ -116,7 +116,7 @@ async function submit(ctx: ServiceContext, bizName: string, ticketId: string, ma
     if (current && (current.status === 0 || current.status === 1)) throw new ActionError('Error.DuplicatedTicketId');
     throw new ActionError('Error.SubmitMaterialsError', 'Another submission of this ticket was recorded at the same moment; submit again.');
   }
-  ctx.note({ scheme: biz.scheme, status: decision.status, score: decision.similarityScore, idNumber: idNumber ? maskIdNumber(idNumber) : undefined });
+  ctx.note({ scheme: biz.scheme, verifyStatus: decision.status, score: decision.similarityScore, idNumber: idNumber ? maskIdNumber(idNumber) : undefined });
 
   const status: Record<string, unknown> = { StatusCode: decision.status, SimilarityScore: decision.similarityScore ?? 0 };
   if (!fieldAddedAfter(meta.version, '2018-09-16')) status.AuditConclusions = decision.auditConclusions;
