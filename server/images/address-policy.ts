@@ -38,9 +38,12 @@ const FORBIDDEN_V6 = [
   ['ff00::', 8], // multicast
 ] as const;
 
-const forbidden = new BlockList();
-for (const [net, prefix] of FORBIDDEN_V4) forbidden.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of FORBIDDEN_V6) forbidden.addSubnet(net, prefix, 'ipv6');
+// Two lists: a BlockList also matches IPv4 addresses against IPv6 rules in their mapped form, so
+// one list holding ::ffff:0:0/96 would refuse every IPv4 address.
+const forbiddenV4 = new BlockList();
+for (const [net, prefix] of FORBIDDEN_V4) forbiddenV4.addSubnet(net, prefix, 'ipv4');
+const forbiddenV6 = new BlockList();
+for (const [net, prefix] of FORBIDDEN_V6) forbiddenV6.addSubnet(net, prefix, 'ipv6');
 
 export interface AddressPolicy {
   /** Undefined when the address may be fetched; otherwise why not (safe to log: it is no personal data). */
@@ -70,7 +73,7 @@ export function addressPolicy(allow: readonly string[] = []): AddressPolicy {
       if (!version) return 'not an IP address';
       const family = version === 4 ? 'ipv4' : 'ipv6';
       if (allowed.check(address, family)) return undefined;
-      if (forbidden.check(address, family)) return `${address} is not a public address`;
+      if ((family === 'ipv4' ? forbiddenV4 : forbiddenV6).check(address, family)) return `${address} is not a public address`;
       return undefined;
     },
   };
