@@ -18,7 +18,8 @@ let linda: string;
 beforeAll(async () => {
   const face = await startFaceWorker({ workers: 1 });
   t = await startTestServer({ face, faceWorkers: 1 });
-  [vlado, vlado1, linda] = (await Promise.all(['person-vlado.jpg', 'person-vlado1.jpg', 'person-linda.jpg'].map(fixture))).map(toBase64Value);
+  const images = (await Promise.all(['person-vlado.jpg', 'person-vlado1.jpg', 'person-linda.jpg'].map(fixture))).map(toBase64Value);
+  [vlado, vlado1, linda] = [images[0]!, images[1]!, images[2]!];
 }, 240_000);
 afterAll(() => t?.close());
 
