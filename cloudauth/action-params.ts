@@ -49,6 +49,9 @@ const SPEC_CODE = /^([A-Za-z]+(?:\.[A-Za-z]+)+|ImageTooLarge):\s*(.*)$/;
  * parameter that is absent is the gateway's MissingParameter (or MaterialsEmpty for the list).
  */
 export function specCodeOfIssues(issues: readonly z.core.$ZodIssue[]): { code: string; detail: string } {
+  // Material.11.* is not "no materials": the numbering is wrong, which says more.
+  const misnumbered = issues.find((i) => i.code === 'unrecognized_keys' && i.keys.some((k) => k.startsWith('Material')));
+  if (misnumbered) return { code: 'InvalidParam.MaterialsNotValid', detail: 'materials are numbered Material.1 … Material.10' };
   const issue = issues[0];
   if (!issue) return { code: 'InvalidParam.ParamMissing', detail: '' };
   const where = issue.path.map(String).join('.');
@@ -58,10 +61,6 @@ export function specCodeOfIssues(issues: readonly z.core.$ZodIssue[]): { code: s
   if (absent && issue.path.length === 1) {
     if (issue.path[0] === 'Material') return { code: 'InvalidParam.MaterialsEmpty', detail: 'submit at least one Material.n.MaterialType / Material.n.Value' };
     return { code: 'MissingParameter', detail: `The input parameter "${where}" that is mandatory for processing this request is not supplied.` };
-  }
-  const keys = (issue as { keys?: string[] }).keys ?? [];
-  if (issue.code === 'unrecognized_keys' && keys.some((k) => k.startsWith('Material'))) {
-    return { code: 'InvalidParam.MaterialsNotValid', detail: 'materials are numbered Material.1 … Material.10' };
   }
   if (where.startsWith('Material')) return { code: 'InvalidParam.MaterialsNotValid', detail: `${where}: ${issue.message}` };
   return { code: 'InvalidParam.ParamMissing', detail: `${where || 'request'}: ${issue.message}` };
