@@ -12,8 +12,14 @@ export interface StoredMaterials {
   images: Record<string, string>;
 }
 
+// A biz never changes once created (there is no update or delete), so a found one is kept per repository.
+const bizCache = new WeakMap<object, Map<string, BizRecord>>();
+
 export async function requireBiz(ctx: ServiceContext, name: string): Promise<BizRecord> {
-  const biz = await ctx.repo.getBiz(name);
+  const cache = bizCache.get(ctx.repo) ?? new Map<string, BizRecord>();
+  bizCache.set(ctx.repo, cache);
+  const biz = cache.get(name) ?? (await ctx.repo.getBiz(name));
+  if (biz && cache.size < 10_000) cache.set(name, biz);
   if (!biz) throw new ActionError('InvalidParam.InvalidBiz', 'Create the biz with `renzheng server biz create --biz NAME --scheme SCHEME`.');
   return biz;
 }

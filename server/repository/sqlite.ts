@@ -101,89 +101,120 @@ export class SqliteRepository implements Repository {
     this.db.pragma('busy_timeout = 5000');
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text: compiling a statement costs more than running these small ones. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   async migrate(): Promise<void> {
     this.db.exec(SCHEMA);
   }
 
   async createAccessKey(r: AccessKeyRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO access_keys (id, sealed_secret, active, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)')
+    this
+      .sql('INSERT INTO access_keys (id, sealed_secret, active, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)')
       .run(r.id, r.sealedSecret, r.active ? 1 : 0, r.createdAt.getTime(), r.revokedAt?.getTime() ?? null);
   }
 
   async getAccessKey(id: string): Promise<AccessKeyRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM access_keys WHERE id = ?').get(id) as KeyRow | undefined;
+    const row = this.sql('SELECT * FROM access_keys WHERE id = ?').get(id) as KeyRow | undefined;
     return row && keyFromRow(row);
   }
 
   async listAccessKeys(): Promise<AccessKeyRecord[]> {
-    return (this.db.prepare('SELECT * FROM access_keys ORDER BY created_at, id').all() as KeyRow[]).map(keyFromRow);
+    return (this.sql('SELECT * FROM access_keys ORDER BY created_at, id').all() as KeyRow[]).map(keyFromRow);
   }
 
   async revokeAccessKey(id: string, at: Date): Promise<boolean> {
-    return this.db.prepare('UPDATE access_keys SET active = 0, revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(at.getTime(), id).changes > 0;
+    return this.sql('UPDATE access_keys SET active = 0, revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(at.getTime(), id).changes > 0;
   }
 
   async createBiz(r: BizRecord): Promise<boolean> {
-    return this.db.prepare('INSERT OR IGNORE INTO biz (name, scheme, created_at) VALUES (?, ?, ?)').run(r.name, r.scheme, r.createdAt.getTime()).changes > 0;
+    return this.sql('INSERT OR IGNORE INTO biz (name, scheme, created_at) VALUES (?, ?, ?)').run(r.name, r.scheme, r.createdAt.getTime()).changes > 0;
   }
 
   async getBiz(name: string): Promise<BizRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM biz WHERE name = ?').get(name) as { name: string; scheme: string; created_at: number } | undefined;
+    const row = this.sql('SELECT * FROM biz WHERE name = ?').get(name) as { name: string; scheme: string; created_at: number } | undefined;
     return row && { name: row.name, scheme: row.scheme as Scheme, createdAt: new Date(row.created_at) };
   }
 
   async listBiz(): Promise<BizRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM biz ORDER BY name').all() as { name: string; scheme: string; created_at: number }[];
+    const rows = this.sql('SELECT * FROM biz ORDER BY name').all() as { name: string; scheme: string; created_at: number }[];
     return rows.map((row) => ({ name: row.name, scheme: row.scheme as Scheme, createdAt: new Date(row.created_at) }));
   }
 
-  async useNonce(accessKeyId: string, nonce: string, expiresAt: Date): Promise<boolean> {
-    // An expired row may still be there (purge runs periodically): replace it only if expired.
-    const now = Date.now();
-    const inserted = this.db
-      .prepare(
-        `INSERT INTO nonces (access_key_id, nonce, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE nonces.expires_at < ?`,
-      )
-      .run(accessKeyId, nonce, expiresAt.getTime(), now);
-    return inserted.changes > 0;
+  private pendingNonces: { accessKeyId: string; nonce: string; expiresAt: number; settle: (fresh: boolean | Error) => void }[] = [];
+
+  /**
+   * Nonces are written in groups: every request of one event-loop turn shares one transaction
+   * (one WAL commit instead of one each), and each learns whether its row was new. The answer
+   * still comes only after the commit, so a replay is refused across restarts and processes.
+   */
+  useNonce(accessKeyId: string, nonce: string, expiresAt: Date): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pendingNonces.push({ accessKeyId, nonce, expiresAt: expiresAt.getTime(), settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      if (this.pendingNonces.length === 1) setImmediate(() => this.flushNonces());
+    });
+  }
+
+  private flushNonces(): void {
+    const batch = this.pendingNonces;
+    this.pendingNonces = [];
+    // An expired row may still be there (purge runs periodically): it is replaced only if expired.
+    const insert = this.sql(
+      `INSERT INTO nonces (access_key_id, nonce, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE nonces.expires_at < ?`,
+    );
+    try {
+      const now = Date.now();
+      const fresh = this.db.transaction(() => batch.map((b) => insert.run(b.accessKeyId, b.nonce, b.expiresAt, now).changes > 0))();
+      batch.forEach((b, i) => b.settle(fresh[i]!));
+    } catch (error) {
+      for (const b of batch) b.settle(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   async issueToken(t: TokenRecord): Promise<void> {
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT OR IGNORE INTO tickets (biz, ticket_id, status, version, created_at) VALUES (?, ?, -1, 0, ?)')
+      this
+        .sql('INSERT OR IGNORE INTO tickets (biz, ticket_id, status, version, created_at) VALUES (?, ?, -1, 0, ?)')
         .run(t.biz, t.ticketId, t.createdAt.getTime());
-      this.db
-        .prepare('INSERT INTO verify_tokens (token_hash, sts_hash, upload_path, biz, ticket_id, sealed_binding, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      this
+        .sql('INSERT INTO verify_tokens (token_hash, sts_hash, upload_path, biz, ticket_id, sealed_binding, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(t.tokenHash, t.stsHash, t.uploadPath, t.biz, t.ticketId, t.sealedBinding, t.expiresAt.getTime(), t.createdAt.getTime());
     })();
   }
 
   async getTokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM verify_tokens WHERE token_hash = ?').get(tokenHash) as TokenRow | undefined;
+    const row = this.sql('SELECT * FROM verify_tokens WHERE token_hash = ?').get(tokenHash) as TokenRow | undefined;
     return row && tokenFromRow(row);
   }
 
   async getTokenByStsHash(stsHash: string): Promise<TokenRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM verify_tokens WHERE sts_hash = ?').get(stsHash) as TokenRow | undefined;
+    const row = this.sql('SELECT * FROM verify_tokens WHERE sts_hash = ?').get(stsHash) as TokenRow | undefined;
     return row && tokenFromRow(row);
   }
 
   async ensureTicket(biz: string, ticketId: string, now: Date): Promise<TicketRecord> {
-    this.db.prepare('INSERT OR IGNORE INTO tickets (biz, ticket_id, status, version, created_at) VALUES (?, ?, -1, 0, ?)').run(biz, ticketId, now.getTime());
+    this.sql('INSERT OR IGNORE INTO tickets (biz, ticket_id, status, version, created_at) VALUES (?, ?, -1, 0, ?)').run(biz, ticketId, now.getTime());
     return (await this.getTicket(biz, ticketId))!;
   }
 
   async getTicket(biz: string, ticketId: string): Promise<TicketRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM tickets WHERE biz = ? AND ticket_id = ?').get(biz, ticketId) as TicketRow | undefined;
+    const row = this.sql('SELECT * FROM tickets WHERE biz = ? AND ticket_id = ?').get(biz, ticketId) as TicketRow | undefined;
     return row && ticketFromRow(row);
   }
 
   async commitSubmission(c: SubmissionCommit): Promise<'committed' | 'conflict'> {
-    const insertObject = this.db.prepare('INSERT OR REPLACE INTO objects (key, sealed, created_at) VALUES (?, ?, ?)');
-    const update = this.db.prepare(
+    const insertObject = this.sql('INSERT OR REPLACE INTO objects (key, sealed, created_at) VALUES (?, ?, ?)');
+    const update = this.sql(
       `UPDATE tickets SET status = ?, similarity_score = ?, audit_conclusions = ?, sealed_materials = ?, version = version + 1, submitted_at = ?
        WHERE biz = ? AND ticket_id = ? AND version = ? AND status IN (-1, 2)`,
     );
@@ -207,21 +238,21 @@ export class SqliteRepository implements Repository {
   }
 
   async putObject(o: StoredObject): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO objects (key, sealed, created_at) VALUES (?, ?, ?)').run(o.key, o.sealed, o.createdAt.getTime());
+    this.sql('INSERT OR REPLACE INTO objects (key, sealed, created_at) VALUES (?, ?, ?)').run(o.key, o.sealed, o.createdAt.getTime());
   }
 
   async getObject(key: string): Promise<StoredObject | undefined> {
-    const row = this.db.prepare('SELECT * FROM objects WHERE key = ?').get(key) as { key: string; sealed: Buffer; created_at: number } | undefined;
+    const row = this.sql('SELECT * FROM objects WHERE key = ?').get(key) as { key: string; sealed: Buffer; created_at: number } | undefined;
     return row && { key: row.key, sealed: row.sealed, createdAt: new Date(row.created_at) };
   }
 
   async purge({ biometricsBefore, now }: { biometricsBefore: Date; now: Date }): Promise<PurgeResult> {
     return this.db.transaction((): PurgeResult => ({
-      objects: this.db.prepare('DELETE FROM objects WHERE created_at < ?').run(biometricsBefore.getTime()).changes,
-      materials: this.db.prepare('UPDATE tickets SET sealed_materials = NULL WHERE sealed_materials IS NOT NULL AND submitted_at < ?').run(biometricsBefore.getTime()).changes,
-      nonces: this.db.prepare('DELETE FROM nonces WHERE expires_at < ?').run(now.getTime()).changes,
+      objects: this.sql('DELETE FROM objects WHERE created_at < ?').run(biometricsBefore.getTime()).changes,
+      materials: this.sql('UPDATE tickets SET sealed_materials = NULL WHERE sealed_materials IS NOT NULL AND submitted_at < ?').run(biometricsBefore.getTime()).changes,
+      nonces: this.sql('DELETE FROM nonces WHERE expires_at < ?').run(now.getTime()).changes,
       // An expired token still answers VerifyTokenExpired for a day, then is forgotten.
-      tokens: this.db.prepare('DELETE FROM verify_tokens WHERE expires_at < ?').run(now.getTime() - 86_400_000).changes,
+      tokens: this.sql('DELETE FROM verify_tokens WHERE expires_at < ?').run(now.getTime() - 86_400_000).changes,
     }))();
   }
 

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { commonParams, formEncode, signParams, toBase64Value, type FlatParams } from '../cloudauth';
+import { createAccessKey, type NewAccessKey } from '../server/admin';
+import { openRepository } from '../server/repository/open';
+import { serverKeys } from '../server/start';
+import { masterKeyEnv } from '../test/server/support/harness';
+import { spawnServer, type ServerProcess } from '../test/server/support/processes';
+import { metric, type Benchmark } from './harness';
+
+// The service in its own process (SQLite in a temp dir), the load generator here on loopback:
+// signed GetStatus (fresh nonce and signature per request, as a real client sends), then CompareFaces
+// with the real face engine (2 worker threads) on two fixture photos.
+
+const GETSTATUS_SECONDS = 10;
+const COMPARE_SECONDS = 15;
+
+function signedBody(key: NewAccessKey, action: string, own: FlatParams): string {
+  const params = { ...commonParams({ action, version: '2018-09-16', accessKeyId: key.AccessKeyId, format: 'JSON', timestamp: new Date(), nonce: randomUUID() }), ...own };
+  return formEncode(signParams(params, key.AccessKeySecret, 'POST'));
+}
+
+function post(agent: Agent, url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/`, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** `concurrency` loops sending back to back for `seconds`; latencies of 2xx answers in ms. */
+async function load(seconds: number, concurrency: number, send: () => Promise<number>): Promise<{ latencies: number[]; errors: number; elapsed: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const status = await send().catch(() => 0);
+        if (status === 200) latencies.push(performance.now() - t0);
+        else errors++;
+      }
+    }),
+  );
+  return { latencies, errors, elapsed: (performance.now() - started) / 1000 };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+async function prepare(dataDir: string, env: Record<string, string>): Promise<NewAccessKey> {
+  const repo = await openRepository({ dataDir });
+  try {
+    await repo.createBiz({ name: 'BenchBiz', scheme: 'RPMin', createdAt: new Date() });
+    return await createAccessKey(repo, serverKeys(dataDir, env).secrets);
+  } finally {
+    await repo.close();
+  }
+}
+
+const bench: Benchmark = {
+  name: 'server',
+  description: 'self-hosted cloudauth service: signed GetStatus req/s and latency (loopback load generator), CompareFaces/s with the worker pool',
+  async run() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'renzheng-bench-server-'));
+    const env = masterKeyEnv();
+    let server: ServerProcess | undefined;
+    try {
+      const key = await prepare(dataDir, env);
+      server = await spawnServer(['--data', dataDir, '--real-face', '--rate', '1000000', '--quiet'], env);
+      const url = server.url;
+      const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+      const getStatus = () => post(agent, url, signedBody(key, 'GetStatus', { Biz: 'BenchBiz', TicketId: `t-${Math.floor(Math.random() * 1000)}` }));
+      await load(1, 16, getStatus); // warm-up
+      const gs = await load(GETSTATUS_SECONDS, 32, getStatus);
+      const sorted = gs.latencies.sort((a, b) => a - b);
+
+      const [a, b] = await Promise.all(['person-vlado.jpg', 'person-vlado1.jpg'].map((f) => readFile(join(import.meta.dirname, '../test/fixtures/faces', f))));
+      const compareBody = () => signedBody(key, 'CompareFaces', { SourceImageType: 'FacePic', SourceImageValue: toBase64Value(a!), TargetImageType: 'FacePic', TargetImageValue: toBase64Value(b!) });
+      await load(2, 2, () => post(agent, url, compareBody()));
+      // Four callers against two workers: the queue stays short, so every call is answered.
+      const cmp = await load(COMPARE_SECONDS, 4, () => post(agent, url, compareBody()));
+      const cmpSorted = cmp.latencies.sort((x, y) => x - y);
+      agent.destroy();
+      return [
+        metric('getstatus_rps', Math.round(gs.latencies.length / gs.elapsed), 'req/s', { min: 3000 }),
+        metric('getstatus_p50_ms', Number(percentile(sorted, 50).toFixed(2)), 'ms'),
+        metric('getstatus_p99_ms', Number(percentile(sorted, 99).toFixed(2)), 'ms', { max: 20 }),
+        metric('getstatus_errors', gs.errors, 'requests', { max: 0 }),
+        metric('compare_rps', Number((cmp.latencies.length / cmp.elapsed).toFixed(2)), 'req/s'),
+        metric('compare_p50_ms', Math.round(percentile(cmpSorted, 50)), 'ms'),
+        metric('compare_errors', cmp.errors, 'requests', { max: 0 }),
+      ];
+    } finally {
+      await server?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default bench;
