@@ -102,7 +102,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { reqId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...notes.get(request) },
+      // request.log already carries reqId (the RequestId sent back).
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...notes.get(request) },
       'request',
     );
   });
@@ -112,7 +113,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const context = { requestId: request.id, hostId: options.hostId(), format };
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, errorResponse('RequestBodyTooLarge', context));
     if (error.code === 'RENZHENG_BAD_FORM') return send(reply, errorResponse('MissingParameter', { ...context, detail: error.message }));
-    request.log.error({ reqId: request.id, err: { name: error.name, code: error.code } }, 'unhandled error');
+    request.log.error({ err: { name: error.name, code: error.code } }, 'unhandled error');
     return send(reply, errorResponse('Error.InternalError', context));
   });
 
@@ -148,7 +149,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         return send(reply, successResponse(action, data, request.id, format));
       } catch (error) {
         if (error instanceof ActionError) return fail(error.code, format, action, error.detail);
-        request.log.error({ reqId: request.id, action, err: { name: (error as Error)?.name, message: (error as Error)?.message } }, 'action failed');
+        request.log.error({ action, err: { name: (error as Error)?.name, message: (error as Error)?.message } }, 'action failed');
         const internal = action === 'SubmitMaterials' || action === 'SubmitVerification' ? 'Error.SubmitMaterialsError' : action === 'CompareFaces' ? 'Error.CompareFacesError' : action === 'GetMaterials' ? 'Error.GetMaterialsError' : 'Error.InternalError';
         return fail(internal, format, action);
       }
