@@ -53,9 +53,14 @@ export interface AppOptions {
   hostId: () => string;
 }
 
-function queryOf(url: string): FlatParams {
+/** The query's parameters; undefined when it is not valid percent-encoding. */
+function queryOf(url: string): FlatParams | undefined {
   const q = url.indexOf('?');
-  return q < 0 ? {} : parseForm(url.slice(q + 1));
+  try {
+    return q < 0 ? {} : parseForm(url.slice(q + 1));
+  } catch {
+    return undefined;
+  }
 }
 
 function send(reply: FastifyReply, response: EncodedResponse): FastifyReply {
@@ -109,7 +114,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
-    const format = responseFormatOf(queryOf(request.url));
+    const format = responseFormatOf(queryOf(request.url) ?? {});
     const context = { requestId: request.id, hostId: options.hostId(), format };
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, errorResponse('RequestBodyTooLarge', context));
     if (error.code === 'RENZHENG_BAD_FORM') return send(reply, errorResponse('MissingParameter', { ...context, detail: error.message }));
@@ -123,14 +128,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
     handler: async (request, reply) => {
       const method = request.method as HttpMethod;
       const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? (request.body as FlatParams) : {};
-      // The signed set is query ∪ form body (what pop-core and the Java SDK sign).
-      const params: FlatParams = { ...queryOf(request.url), ...body };
       const note: Record<string, unknown> = {};
       notes.set(request, note);
       const fail = (code: string, format: ResponseFormat, action?: string, detail?: string) => {
         note.code = code;
         return send(reply, errorResponse(code, { requestId: request.id, hostId: options.hostId(), format, action, detail }));
       };
+      const query = queryOf(request.url);
+      if (!query) return fail('MissingParameter', responseFormatOf(body), undefined, 'The query string is not valid percent-encoding.');
+      // The signed set is query ∪ form body (what pop-core and the Java SDK sign).
+      const params: FlatParams = { ...query, ...body };
 
       const auth = await options.gateway.authenticate(params, method);
       note.accessKeyId = auth.accessKeyId;

@@ -163,3 +163,13 @@ describe('logs', () => {
     expect(line?.reqId).toMatch(/^[0-9A-F-]{36}$/);
   });
 });
+
+describe('malformed requests', () => {
+  it('answers a query or form body that is not valid percent-encoding with a 400, in the asked format', async () => {
+    const { send } = await import('./support/raw');
+    const query = await send(`${t.url}/?Format=JSON&Biz=%E0%A4%A`, 'GET');
+    expect(query.status).toBe(400);
+    const body = await send(`${t.url}/?Format=JSON`, 'POST', 'Biz=%ZZ');
+    expect([body.status, JSON.parse(body.text).Code]).toEqual([400, 'MissingParameter']);
+  });
+});
