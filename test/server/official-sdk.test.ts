@@ -31,25 +31,31 @@ const post = { method: 'POST', timeout: 60_000 } as const;
 
 type Answer = { RequestId: string; Code: string; Success: boolean; Data: Record<string, any> };
 
+/** GetVerifyToken then SubmitMaterials (RPMin: name, number, live face, card photo) through pop-core. */
+async function popCoreRpmin(ticketId: string, face: string, card: string): Promise<Answer> {
+  const client = popCore();
+  const token = await client.request<Answer>('GetVerifyToken', { RegionId: 'cn-hangzhou', Biz: 'RPMinBiz', TicketId: ticketId }, post);
+  expect(token).toMatchObject({ Code: '1', Success: true, Data: { VerifyToken: { DurationSeconds: 1800 } } });
+  return client.request<Answer>(
+    'SubmitMaterials',
+    {
+      RegionId: 'cn-hangzhou',
+      VerifyToken: token.Data.VerifyToken.Token,
+      Material: [
+        { MaterialType: 'Name', Value: '张三' },
+        { MaterialType: 'IdentificationNumber', Value: ID },
+        { MaterialType: 'FacePic', Value: face },
+        { MaterialType: 'IdCardFrontPic', Value: card },
+      ],
+    },
+    post,
+  );
+}
+
 describe('the official @alicloud/pop-core RPCClient', () => {
   it('runs GetVerifyToken → SubmitMaterials → GetStatus → GetMaterials', async () => {
     const client = popCore();
-    const token = await client.request<Answer>('GetVerifyToken', { RegionId: 'cn-hangzhou', Biz: 'RPMinBiz', TicketId: 'pop-1' }, post);
-    expect(token).toMatchObject({ Code: '1', Success: true, Data: { VerifyToken: { DurationSeconds: 1800 } } });
-    const submitted = await client.request<Answer>(
-      'SubmitMaterials',
-      {
-        RegionId: 'cn-hangzhou',
-        VerifyToken: token.Data.VerifyToken.Token,
-        Material: [
-          { MaterialType: 'Name', Value: '张三' },
-          { MaterialType: 'IdentificationNumber', Value: ID },
-          { MaterialType: 'FacePic', Value: vlado1 },
-          { MaterialType: 'IdCardFrontPic', Value: vlado },
-        ],
-      },
-      post,
-    );
+    const submitted = await popCoreRpmin('pop-1', vlado1, vlado);
     expect(submitted.Data.VerifyStatus.StatusCode).toBe(1);
     expect(submitted.Data.VerifyStatus.SimilarityScore).toBeGreaterThan(0);
     const status = await client.request<Answer>('GetStatus', { RegionId: 'cn-hangzhou', Biz: 'RPMinBiz', TicketId: 'pop-1' }, post);
@@ -61,22 +67,7 @@ describe('the official @alicloud/pop-core RPCClient', () => {
   });
 
   it('fails another person in SubmitMaterials with status 2', async () => {
-    const client = popCore();
-    const token = await client.request<Answer>('GetVerifyToken', { RegionId: 'cn-hangzhou', Biz: 'RPMinBiz', TicketId: 'pop-2' }, post);
-    const submitted = await client.request<Answer>(
-      'SubmitMaterials',
-      {
-        RegionId: 'cn-hangzhou',
-        VerifyToken: token.Data.VerifyToken.Token,
-        Material: [
-          { MaterialType: 'Name', Value: '张三' },
-          { MaterialType: 'IdentificationNumber', Value: ID },
-          { MaterialType: 'FacePic', Value: linda },
-          { MaterialType: 'IdCardFrontPic', Value: vlado },
-        ],
-      },
-      post,
-    );
+    const submitted = await popCoreRpmin('pop-2', linda, vlado);
     expect(submitted.Data.VerifyStatus.StatusCode).toBe(2);
   });
 

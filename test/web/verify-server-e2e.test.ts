@@ -1,40 +1,19 @@
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaceWorker } from '../../face/client';
-import { encodeBmp24 } from '../../idcard/bmp';
 import { createCloudauthProvider } from '../../main/services/verify/cloudauth-provider';
 import type { RunningWebHost } from '../../main/web-host';
 import { openCaptureScreen } from '../renderer/capture-e2e';
 import { startTestServer, type TestServer } from '../server/support/harness';
 import { chromiumPath, launchChromium } from '../support/chromium';
 import { FakeReader } from '../support/fake-reader';
-import { repoRoot, startTestWebHost } from '../support/test-kiosk';
-import { y4mFromImage } from '../support/y4m';
+import { startTestWebHost } from '../support/test-kiosk';
+import { cameraFrom, chipPhotoFrom, LINDA_AT_KIOSK, passiveOnly, VLADO1_HEAD, VLADO_AT_KIOSK } from '../support/verify-fixtures';
 
 // The kiosk with verify.provider "cloudauth" pointed at our own service, which decides with the
 // real face engine: card (simulated reader) → capture (fake camera) → CompareFaces or RPMin → verdict.
-const passiveOnly = { activeChallenges: [], antispoofMin: 0, livenessMin: 0, captureTimeoutMs: 30_000 };
-type Region = { left: number; top: number; width: number; height: number };
-const VLADO1_HEAD: Region = { left: 380, top: 20, width: 180, height: 222 };
-const VLADO_AT_KIOSK: Region = { left: 300, top: 0, width: 640, height: 360 };
-const LINDA_AT_KIOSK: Region = { left: 220, top: 100, width: 680, height: 382 };
-
-async function cameraFrom(image: string, region: Region): Promise<string> {
-  const file = join(mkdtempSync(join(tmpdir(), 'rz-verify-srv-')), 'camera.y4m');
-  const framed = await sharp(join(repoRoot, image)).extract(region).resize(640, 360).toBuffer();
-  await y4mFromImage(file, framed, { width: 640, height: 360, frames: 10 });
-  return file;
-}
-
-async function chipPhotoFrom(image: string, region: Region): Promise<Buffer> {
-  const { data, info } = await sharp(join(repoRoot, image)).extract(region).resize(102, 126).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return encodeBmp24({ width: info.width, height: info.height, data });
-}
-
 describe.skipIf(!chromiumPath)('the kiosk verifying through our cloudauth service', () => {
   let server: TestServer;
   const browsers: Browser[] = [];
