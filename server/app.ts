@@ -114,7 +114,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
-    const format = responseFormatOf(queryOf(request.url) ?? {});
+    // The body (which may hold Format) was not read. pop-core sends Format=JSON in the body and
+    // marks itself with x-sdk-client; answering it in XML would reach its caller as a JSON SyntaxError.
+    const query = queryOf(request.url) ?? {};
+    const format = query.Format === undefined && request.headers['x-sdk-client'] ? 'JSON' : responseFormatOf(query);
     const context = { requestId: request.id, hostId: options.hostId(), format };
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, errorResponse('RequestBodyTooLarge', context));
     if (error.code === 'RENZHENG_BAD_FORM') return send(reply, errorResponse('MissingParameter', { ...context, detail: error.message }));

@@ -80,6 +80,13 @@ describe('the official @alicloud/pop-core RPCClient', () => {
     expect(other.Data.SimilarityScore).toBeLessThan(Number(thresholds['0.01']));
   });
 
+  it('gets a body over 8 MB refused as RequestBodyTooLargeError, in JSON it can read', async () => {
+    const huge = `base64://${'A'.repeat(8 * 1024 * 1024)}`;
+    await expect(popCore().request('CompareFaces', { SourceImageType: 'FacePic', SourceImageValue: huge, TargetImageType: 'FacePic', TargetImageValue: vlado }, post)).rejects.toMatchObject({
+      code: 'RequestBodyTooLarge',
+    });
+  });
+
   it('gets the gateway error as pop-core reports it (SignatureDoesNotMatchError)', async () => {
     const client = new RPCClient({ endpoint: t.url, apiVersion: '2018-09-16', accessKeyId: t.key.AccessKeyId, accessKeySecret: 'wrong', codes: ['1'] });
     await expect(client.request('GetStatus', { Biz: 'RPMinBiz', TicketId: 'x' }, post)).rejects.toMatchObject({ name: 'SignatureDoesNotMatchError', code: 'SignatureDoesNotMatch' });
