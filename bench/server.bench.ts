@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -54,6 +54,19 @@ async function load(seconds: number, concurrency: number, send: () => Promise<nu
   return { latencies, errors, elapsed: (performance.now() - started) / 1000 };
 }
 
+/**
+ * CPU seconds (user + system) a process has used, from /proc; undefined elsewhere. On a shared
+ * machine req/s depends on what else runs, CPU time per request much less.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 async function prepare(dataDir: string, env: Record<string, string>): Promise<NewAccessKey> {
@@ -77,11 +90,16 @@ const bench: Benchmark = {
       const key = await prepare(dataDir, env);
       server = await spawnServer(['--data', dataDir, '--real-face', '--rate', '1000000', '--quiet'], env);
       const url = server.url;
-      const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+      const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
       const getStatus = () => post(agent, url, signedBody(key, 'GetStatus', { Biz: 'BenchBiz', TicketId: `t-${Math.floor(Math.random() * 1000)}` }));
       await load(1, 16, getStatus); // warm-up
-      const gs = await load(GETSTATUS_SECONDS, 32, getStatus);
+      const cpuBefore = cpuSeconds(server.child.pid);
+      // 16 keep-alive connections sending back to back: enough to keep the server busy, few enough
+      // that latency measures the server rather than a queue of our own making.
+      const gs = await load(GETSTATUS_SECONDS, 16, getStatus);
+      const cpuAfter = cpuSeconds(server.child.pid);
+      const cpuPerRequestUs = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : Math.round(((cpuAfter - cpuBefore) / Math.max(1, gs.latencies.length + gs.errors)) * 1e6);
       const sorted = gs.latencies.sort((a, b) => a - b);
 
       const [a, b] = await Promise.all(['person-vlado.jpg', 'person-vlado1.jpg'].map((f) => readFile(join(import.meta.dirname, '../test/fixtures/faces', f))));
@@ -96,6 +114,7 @@ const bench: Benchmark = {
         metric('getstatus_p50_ms', Number(percentile(sorted, 50).toFixed(2)), 'ms'),
         metric('getstatus_p99_ms', Number(percentile(sorted, 99).toFixed(2)), 'ms', { max: 20 }),
         metric('getstatus_errors', gs.errors, 'requests', { max: 0 }),
+        metric('getstatus_server_cpu_us', cpuPerRequestUs, 'µs/req'),
         metric('compare_rps', Number((cmp.latencies.length / cmp.elapsed).toFixed(2)), 'req/s'),
         metric('compare_p50_ms', Math.round(percentile(cmpSorted, 50)), 'ms'),
         metric('compare_errors', cmp.errors, 'requests', { max: 0 }),
