@@ -184,3 +184,27 @@ describe('business rules', () => {
     }
   });
 });
+
+describe('at rest', () => {
+  it('keeps names, ID numbers and images only sealed in the database files', async () => {
+    const marker = fakeImage('at-rest-marker');
+    await t.client().submitVerification({
+      Biz: 'RPMinBiz',
+      TicketId: 'at-rest',
+      Material: [
+        { MaterialType: 'Name', Value: '欧阳秘密' },
+        { MaterialType: 'IdentificationNumber', Value: ID },
+        { MaterialType: 'FacePic', Value: toBase64Value(marker) },
+        { MaterialType: 'IDPic', Value: toBase64Value(marker) },
+      ],
+    });
+    const { readFileSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const files = ['renzheng-server.db', 'renzheng-server.db-wal'].map((f) => join(t.dataDir, f)).filter((f) => existsSync(f));
+    const stored = Buffer.concat(files.map((f) => readFileSync(f)));
+    expect(stored.length).toBeGreaterThan(0);
+    for (const secret of [Buffer.from('欧阳秘密'), Buffer.from(ID), marker.subarray(0, 30), Buffer.from(t.key.AccessKeySecret)]) expect(stored.includes(secret)).toBe(false);
+    // And the service reads them back.
+    expect((await t.client().getMaterials({ Biz: 'RPMinBiz', TicketId: 'at-rest' })).Data.Name).toBe('欧阳秘密');
+  });
+});

@@ -80,6 +80,14 @@ describe('the official @alicloud/pop-core RPCClient', () => {
     expect(other.Data.SimilarityScore).toBeLessThan(Number(thresholds['0.01']));
   });
 
+  it('runs DetectFaceAttributes with the attributes asked for', async () => {
+    const answer = await popCore().request<Answer>('DetectFaceAttributes', { MaterialValue: vlado, RetAttributes: 'gender,age,headpose', MaxFaceNum: 1 }, post);
+    const info = answer.Data.FaceInfos.FaceAttributesDetectInfo[0];
+    expect(Object.keys(info.FaceAttributes).sort()).toEqual(['Age', 'Gender', 'Headpose']);
+    expect(info.FaceRect.Width).toBeGreaterThan(20);
+    expect(answer.Data.ImgWidth).toBeGreaterThan(info.FaceRect.Width);
+  });
+
   it('gets a body over 8 MB refused as RequestBodyTooLargeError, in JSON it can read', async () => {
     const huge = `base64://${'A'.repeat(8 * 1024 * 1024)}`;
     await expect(popCore().request('CompareFaces', { SourceImageType: 'FacePic', SourceImageValue: huge, TargetImageType: 'FacePic', TargetImageValue: vlado }, post)).rejects.toMatchObject({
