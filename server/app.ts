@@ -87,6 +87,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Request ids in the guide's shape; they go back as RequestId and into every log line.
     genReqId: () => randomUUID().toUpperCase(),
     bodyLimit: MAX_BODY_BYTES,
+    // A caller trickling a body must not hold a connection forever; 8 MB at a slow 1 Mbit/s fits in 2 minutes.
+    requestTimeout: 120_000,
     trustProxy: false,
   });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,4 +131,28 @@ describe('renzheng server (the process)', () => {
       child.kill('SIGKILL');
     }
   }, 200_000);
+});
+
+describe('renzheng server with --db', () => {
+  it('creates keys and a biz in PostgreSQL when given a postgres:// URL', async () => {
+    const { startPostgres } = await import('../server/support/postgres');
+    const pg = await startPostgres();
+    if (!pg.ok) {
+      console.warn(`skipped: ${pg.reason}`);
+      return;
+    }
+    try {
+      const db = await pg.newDatabase();
+      const data = tempDir();
+      const env = masterKeyEnv();
+      expect((await cli(['server', 'keys', 'create', '--data', data, '--db', db], env)).code).toBe(0);
+      expect((await cli(['server', 'biz', 'create', '--biz', 'PgBiz', '--scheme', 'RPBasic', '--data', data], { ...env, RENZHENG_SERVER_DB_URL: db })).code).toBe(0);
+      expect(JSON.parse((await cli(['server', 'keys', 'list', '--data', data, '--db', db], env)).out)).toHaveLength(1);
+      expect(JSON.parse((await cli(['server', 'biz', 'list', '--data', data, '--db', db], env)).out)).toEqual([expect.objectContaining({ Biz: 'PgBiz' })]);
+      // Nothing was written to a SQLite file beside the master key.
+      expect(existsSync(join(data, 'renzheng-server.db'))).toBe(false);
+    } finally {
+      await pg.stop();
+    }
+  }, 60_000);
 });
