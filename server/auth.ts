@@ -16,6 +16,9 @@ export interface GatewayDeps {
   keyCacheMs: number;
 }
 
+/** Longest string to sign echoed in SignatureDoesNotMatch (requests with images are longer). */
+const MAX_ECHOED_STRING_TO_SIGN = 64 * 1024;
+
 /** Associated data that ties a sealed AccessKey secret to its key id. */
 export const secretAad = (accessKeyId: string): string => `access-key:${accessKeyId}`;
 
@@ -55,8 +58,11 @@ export class Gateway {
     if (!key) return { ok: false, code: 'InvalidAccessKeyId.NotFound', format, accessKeyId };
     if (!key.active) return { ok: false, code: 'InvalidAccessKeyId.Inactive', format, accessKeyId };
     if (!verifySignature(params, key.secret, method)) {
-      // As the gateway does; the caller sent these parameters, and the text is never logged.
-      return { ok: false, code: 'SignatureDoesNotMatch', detail: `server string to sign is:${stringToSign(method, params)}`, format, accessKeyId };
+      // As the gateway does, so a client can tell a wrong secret from an altered request; the caller
+      // sent these parameters, the text is never logged, and a huge one (images) is left out.
+      const text = stringToSign(method, params);
+      const detail = text.length <= MAX_ECHOED_STRING_TO_SIGN ? `server string to sign is:${text}` : undefined;
+      return { ok: false, code: 'SignatureDoesNotMatch', detail, format, accessKeyId };
     }
     if (!this.deps.throttle.take(accessKeyId)) return { ok: false, code: 'Throttling.User', format, accessKeyId };
     if (!(await this.deps.repo.useNonce(accessKeyId, common.nonce, nonceExpiry(common.timestamp, now)))) {

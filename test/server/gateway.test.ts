@@ -56,9 +56,18 @@ describe('the gateway checks', () => {
     }
   });
 
-  it('refuses a body changed after signing with SignatureDoesNotMatch', async () => {
+  it('refuses a body changed after signing with SignatureDoesNotMatch, echoing its string to sign as the gateway does', async () => {
     const answer = await rawCall(t.url, t.key, 'GetStatus', status(), { tamper: (p) => (p.TicketId = 'someone-else') });
     expect([answer.status, answer.body.Code]).toEqual([400, 'SignatureDoesNotMatch']);
+    expect(answer.body.Message).toContain('server string to sign is:POST&%2F&');
+    expect(answer.body.Message).toContain('someone-else');
+  });
+
+  it('leaves the string to sign out of SignatureDoesNotMatch when it is huge (images)', async () => {
+    const big = toBase64Value(Buffer.concat([fakeImage('s'), Buffer.alloc(200_000)]));
+    const answer = await rawCall(t.url, t.key, 'CompareFaces', { SourceImageType: 'FacePic', SourceImageValue: big, TargetImageType: 'FacePic', TargetImageValue: big }, { tamper: (p) => (p.SourceImageType = 'IDPic') });
+    expect(answer.body.Code).toBe('SignatureDoesNotMatch');
+    expect(answer.text.length).toBeLessThan(2000);
   });
 
   it('refuses a wrong secret with SignatureDoesNotMatch and an unknown key with InvalidAccessKeyId.NotFound (404)', async () => {
