@@ -66,6 +66,11 @@ describe('the official @alicloud/pop-core RPCClient', () => {
     expect(Buffer.from(await photo.arrayBuffer()).equals(Buffer.from(vlado1.slice(9), 'base64'))).toBe(true);
   });
 
+  it('reads GetStatus by GET too (pop-core's default method: everything in the query)', async () => {
+    const status = await popCore().request<Answer>('GetStatus', { RegionId: 'cn-hangzhou', Biz: 'RPMinBiz', TicketId: 'pop-1' }, { method: 'GET', timeout: 60_000 });
+    expect(status.Data.StatusCode).toBe(1);
+  });
+
   it('fails another person in SubmitMaterials with status 2', async () => {
     const submitted = await popCoreRpmin('pop-2', linda, vlado);
     expect(submitted.Data.VerifyStatus.StatusCode).toBe(2);
