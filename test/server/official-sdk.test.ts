@@ -66,7 +66,7 @@ describe('the official @alicloud/pop-core RPCClient', () => {
     expect(Buffer.from(await photo.arrayBuffer()).equals(Buffer.from(vlado1.slice(9), 'base64'))).toBe(true);
   });
 
-  it('reads GetStatus by GET too (pop-core's default method: everything in the query)', async () => {
+  it("reads GetStatus by GET too (pop-core's default method: everything in the query)", async () => {
     const status = await popCore().request<Answer>('GetStatus', { RegionId: 'cn-hangzhou', Biz: 'RPMinBiz', TicketId: 'pop-1' }, { method: 'GET', timeout: 60_000 });
     expect(status.Data.StatusCode).toBe(1);
   });
