@@ -197,6 +197,28 @@ describe('the service store (STS uploads and oss:// references)', () => {
     }
   });
 
+  it('purges on start what is older than --retention-days', async () => {
+    const short = await startTestServer({ retentionDays: 1 });
+    try {
+      await short.client().submitVerification({
+        Biz: 'RPMinBiz',
+        TicketId: 'retained',
+        Material: [
+          { MaterialType: 'Name', Value: '张三' },
+          { MaterialType: 'IdentificationNumber', Value: '11010519491231002X' },
+          { MaterialType: 'FacePic', Value: toBase64Value(fakeImage('r')) },
+          { MaterialType: 'IDPic', Value: toBase64Value(fakeImage('r')) },
+        ],
+      });
+      short.clockOffsetMs = 2 * 86_400_000;
+      await short.restart();
+      await expect(short.client().getMaterials({ Biz: 'RPMinBiz', TicketId: 'retained' })).rejects.toMatchObject({ code: 'InvalidParam.RecordNotFound' });
+      expect(short.logs.some((l) => l.msg === 'purged materials past retention')).toBe(true);
+    } finally {
+      await short.close();
+    }
+  });
+
   it('purges images and materials past the retention period', async () => {
     const client = t.client();
     await client.submitVerification({

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { CloudauthClient, type ResponseFormat } from '../../../cloudauth';
+import { Agent } from 'node:http';
+import axios from 'axios';
+import { axiosTransport, CloudauthClient, type ResponseFormat } from '../../../cloudauth';
 import { createAccessKey, type NewAccessKey } from '../../../server/admin';
 import { createServerLogger } from '../../../server/log';
 import type { Scheme } from '../../../server/repository/types';
@@ -62,7 +64,10 @@ export async function startTestServer(overrides: Partial<ServerOptions> & { data
     logs,
     logText: () => raw,
     client(format = 'JSON', key = t.key) {
-      return new CloudauthClient({ endpoint: t.url, accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret, format, retry: { maxAttempts: 1 }, timeoutMs: 20_000, clock: () => new Date(Date.now() + t.clockOffsetMs) });
+      return new CloudauthClient({ endpoint: t.url, accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret, format, retry: { maxAttempts: 1 }, timeoutMs: 20_000,
+        // One connection per request: a pooled socket would outlive a restarted server.
+        transport: axiosTransport(axios.create({ httpAgent: new Agent({ keepAlive: false }) })),
+        clock: () => new Date(Date.now() + t.clockOffsetMs) });
     },
     newKey: () => createAccessKey(t.server.repo, keys.secrets),
     async createBiz(name, scheme) {
