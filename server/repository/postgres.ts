@@ -119,13 +119,47 @@ export class PostgresRepository implements Repository {
     return (await this.rows('SELECT * FROM biz ORDER BY name')).map((row) => ({ name: String(row.name), scheme: row.scheme as Scheme, createdAt: new Date(ms(row.created_at)) }));
   }
 
-  async useNonce(accessKeyId: string, nonce: string, expiresAt: Date): Promise<boolean> {
-    const result = await this.pool.query(
-      `INSERT INTO nonces (access_key_id, nonce, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE nonces.expires_at < $4`,
-      [accessKeyId, nonce, expiresAt.getTime(), Date.now()],
-    );
-    return (result.rowCount ?? 0) > 0;
+  private pendingNonces: { accessKeyId: string; nonce: string; expiresAt: number; settle: (fresh: boolean | Error) => void }[] = [];
+
+  /**
+   * Nonces of one event-loop turn go to the database in one statement (one round trip instead of
+   * one each); each request learns whether its row was new. The answer comes only after the
+   * insert, and the row lock makes two processes inserting the same nonce see one winner.
+   */
+  useNonce(accessKeyId: string, nonce: string, expiresAt: Date): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pendingNonces.push({ accessKeyId, nonce, expiresAt: expiresAt.getTime(), settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      if (this.pendingNonces.length === 1) setImmediate(() => void this.flushNonces());
+    });
+  }
+
+  private async flushNonces(): Promise<void> {
+    const batch = this.pendingNonces;
+    this.pendingNonces = [];
+    // One statement may not touch a row twice: the first use of a nonce in the batch goes to the
+    // database, a repeat within the batch is a replay of it.
+    const first = new Map<string, number>();
+    batch.forEach((b, i) => {
+      const id = `${b.accessKeyId}\n${b.nonce}`;
+      if (!first.has(id)) first.set(id, i);
+    });
+    const unique = [...first.values()].map((i) => batch[i]!);
+    try {
+      const result = await this.pool.query(
+        `INSERT INTO nonces (access_key_id, nonce, expires_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+         ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE nonces.expires_at < $4
+         RETURNING access_key_id, nonce`,
+        [unique.map((b) => b.accessKeyId), unique.map((b) => b.nonce), unique.map((b) => String(b.expiresAt)), Date.now()],
+      );
+      const fresh = new Set(result.rows.map((r: { access_key_id: string; nonce: string }) => `${r.access_key_id}\n${r.nonce}`));
+      batch.forEach((b, i) => {
+        const id = `${b.accessKeyId}\n${b.nonce}`;
+        b.settle(first.get(id) === i && fresh.has(id));
+      });
+    } catch (error) {
+      for (const b of batch) b.settle(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -99,6 +99,17 @@ describe.each([
     expect(await repo.useNonce('LTAIa', 'old', later)).toBe(true);
   });
 
+  it('lets one of two connections to the same database (two processes) win a nonce', async () => {
+    const other = await store.open();
+    try {
+      const later = new Date(Date.now() + 60_000);
+      const raced = await Promise.all([repo, other, repo, other].map((r) => r.useNonce('LTAIa', 'two-processes', later)));
+      expect(raced.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('creates the ticket with its first token, at status -1', async () => {
     await repo.issueToken(token(1));
     await repo.issueToken({ ...token(2, 'ticket-1') });
