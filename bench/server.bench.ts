@@ -24,11 +24,21 @@ function signedBody(key: NewAccessKey, action: string, own: FlatParams): string 
   return formEncode(signParams(params, key.AccessKeySecret, 'POST'));
 }
 
+/** The first refusal's body, so a failed run says why (a code, never parameters). */
+let firstRefusal: string | undefined;
+
 function post(agent: Agent, url: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}/`, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => res.statusCode !== 200 && chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200 && firstRefusal === undefined) {
+          const text = Buffer.concat(chunks).toString('utf8');
+          firstRefusal = /"Code":"([^"]+)"|<Code>([^<]+)<\/Code>/.exec(text)?.slice(1).find(Boolean) ?? `HTTP ${res.statusCode}`;
+        }
+        resolve(res.statusCode ?? 0);
+      });
     });
     req.on('error', reject);
     req.end(body);
@@ -109,6 +119,7 @@ const bench: Benchmark = {
       const cmp = await load(COMPARE_SECONDS, 4, () => post(agent, url, compareBody()));
       const cmpSorted = cmp.latencies.sort((x, y) => x - y);
       agent.destroy();
+      if (firstRefusal) console.warn(`the service refused requests; the first with ${firstRefusal}`);
       return [
         metric('getstatus_rps', Math.round(gs.latencies.length / gs.elapsed), 'req/s', { min: 3000 }),
         metric('getstatus_p50_ms', Number(percentile(sorted, 50).toFixed(2)), 'ms'),

@@ -63,6 +63,11 @@ function queryOf(url: string): FlatParams | undefined {
   }
 }
 
+/** The parsed form body, or nothing when the body was not a form (or was not read). */
+function formOf(body: unknown): FlatParams {
+  return body && typeof body === 'object' && !Buffer.isBuffer(body) ? (body as FlatParams) : {};
+}
+
 function send(reply: FastifyReply, response: EncodedResponse): FastifyReply {
   return reply.code(response.status).header('content-type', response.contentType).send(response.body);
 }
@@ -116,10 +121,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
-    // The body (which may hold Format) was not read. pop-core sends Format=JSON in the body and
+    // When the body (which may hold Format) was not read: pop-core sends Format=JSON in the body and
     // marks itself with x-sdk-client; answering it in XML would reach its caller as a JSON SyntaxError.
-    const query = queryOf(request.url) ?? {};
-    const format = query.Format === undefined && request.headers['x-sdk-client'] ? 'JSON' : responseFormatOf(query);
+    const params: FlatParams = { ...(queryOf(request.url) ?? {}), ...formOf(request.body) };
+    const format = params.Format === undefined && request.headers['x-sdk-client'] ? 'JSON' : responseFormatOf(params);
     const context = { requestId: request.id, hostId: options.hostId(), format };
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, errorResponse('RequestBodyTooLarge', context));
     if (error.code === 'RENZHENG_BAD_FORM') return send(reply, errorResponse('MissingParameter', { ...context, detail: error.message }));
@@ -132,7 +137,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     url: '/',
     handler: async (request, reply) => {
       const method = request.method as HttpMethod;
-      const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? (request.body as FlatParams) : {};
+      const body = formOf(request.body);
       const note: Record<string, unknown> = {};
       notes.set(request, note);
       const fail = (code: string, format: ResponseFormat, action?: string, detail?: string) => {

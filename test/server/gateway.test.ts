@@ -182,3 +182,18 @@ describe('malformed requests', () => {
     expect([body.status, JSON.parse(body.text).Code]).toEqual([400, 'MissingParameter']);
   });
 });
+
+describe('internal failures', () => {
+  it('answer Error.InternalError (500) with a RequestId, in the format the form body asked for', async () => {
+    const broken = await startTestServer();
+    try {
+      await broken.server.repo.close(); // the database goes away under the running service
+      const answer = await rawCall(broken.url, broken.key, 'GetStatus', status());
+      expect(answer.contentType).toContain('json');
+      expect([answer.status, answer.body.Code]).toEqual([500, 'Error.InternalError']);
+      expect(answer.body.RequestId).toMatch(/^[0-9A-F-]{36}$/);
+    } finally {
+      await broken.close().catch(() => undefined);
+    }
+  });
+});

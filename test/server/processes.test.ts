@@ -23,9 +23,14 @@ afterAll(async () => {
 const ID = '11010519491231002X';
 
 /** A data dir with a key and the biz RPMinBiz, prepared the way the admin commands do it. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'renzheng-proc-'));
+  dirs.push(dir);
+  return dir;
+}
+
 async function prepare(env: Record<string, string>, dbUrl?: string): Promise<{ dataDir: string; key: NewAccessKey }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'renzheng-proc-'));
-  dirs.push(dataDir);
+  const dataDir = tempDir();
   const repo = await openRepository({ dataDir, dbUrl });
   try {
     const key = await createAccessKey(repo, serverKeys(dataDir, env).secrets);
@@ -91,7 +96,7 @@ describe.skipIf(!pgHandle.ok)('two server processes on one PostgreSQL', () => {
     const env = masterKeyEnv();
     const dbUrl = await pgHandle.newDatabase();
     const { dataDir, key } = await prepare(env, dbUrl);
-    const [a, b] = await Promise.all([spawnServer(['--data', dataDir, '--db', dbUrl], env), spawnServer(['--data', mkdtempSync(join(tmpdir(), 'renzheng-proc-b-')), '--db', dbUrl], env)]);
+    const [a, b] = await Promise.all([spawnServer(['--data', dataDir, '--db', dbUrl], env), spawnServer(['--data', tempDir(), '--db', dbUrl], env)]);
     try {
       // One signed request, sent to A and then replayed to B.
       const params: FlatParams = { ...commonParams({ action: 'GetStatus', version: '2018-09-16', accessKeyId: key.AccessKeyId, format: 'JSON', timestamp: new Date(), nonce: 'shared-nonce-1' }), Biz: 'RPMinBiz', TicketId: 'x' };
