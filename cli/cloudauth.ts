@@ -1,6 +1,7 @@
 import {
   ACTIONS,
   API_VERSIONS,
+  COMMON_PARAM_NAMES,
   CloudauthClient,
   CloudauthError,
   isActionName,
@@ -82,7 +83,7 @@ export function printCloudauthError(io: CliIo, error: unknown): number {
 
 const USAGE = `usage: renzheng cloudauth ACTION [--endpoint URL] --key-id ID --key-secret SECRET
          [--format JSON|XML] [--region cn-hangzhou] [--api-version 2018-09-16|2019-03-07] [--timeout-ms N]
-         [Name=Value …]
+         [Name=Value …]   (RegionId=, Format= and Version= are read as --region, --format, --api-version)
 ACTION: ${Object.keys(ACTIONS).join(', ')}
 A value written @FILE (or a data: URL) is read as an image, downscaled to fit, and sent as base64://.
 Credentials default to ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET.
@@ -103,8 +104,21 @@ export const run: CliCommand = async (args, io) => {
     }
     params[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
+  // The guide's examples write common parameters beside the action's own (RegionId=cn-hangzhou,
+  // Format=JSON, Version=…): read those as the matching options; the signer owns the rest.
+  const fromParams: ConnectionValues = {};
+  for (const [name, option] of [['RegionId', 'region'], ['Format', 'format'], ['Version', 'api-version']] as const) {
+    if (params[name] === undefined) continue;
+    fromParams[option] = params[name];
+    delete params[name];
+  }
+  const owned = Object.keys(params).filter((n) => COMMON_PARAM_NAMES.has(n));
+  if (owned.length) {
+    io.stderr(`renzheng cloudauth: ${owned.join(', ')} ${owned.length > 1 ? 'are' : 'is'} set by the client when it signs; leave ${owned.length > 1 ? 'them' : 'it'} out\n${USAGE}`);
+    return 2;
+  }
   try {
-    const client = clientFromOptions(parsed.values, io);
+    const client = clientFromOptions({ ...fromParams, ...parsed.values }, io);
     // Images given as @FILE or data: URL share one body, so they are fitted together.
     const imageNames = Object.keys(params).filter((n) => params[n]!.startsWith('@') || params[n]!.startsWith('data:'));
     const prepared = await prepareImages(imageNames.map((n) => (params[n]!.startsWith('@') ? params[n]!.slice(1) : params[n]!)));

@@ -6,6 +6,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Cli
   card: { summary: 'card decode FILE | card read --port PATH|--hid|--usb|--vendor LIB', load: () => import('./card') },
   sim: { summary: 'sim --pty PATH [--card card.json] [--faults …]', load: () => import('./sim') },
   cloudauth: { summary: 'cloudauth ACTION --endpoint URL --key-id ID --key-secret SECRET [Name=Value …]', load: () => import('./cloudauth') },
+  server: { summary: 'server [--port N --data DIR --db URL] | server keys create|list|revoke | server biz create --biz NAME --scheme S', load: () => import('./server') },
   compare: { summary: 'compare SOURCE TARGET [--provider local|cloudauth …] | compare --pairs FILE', load: () => import('./compare') },
 };
 

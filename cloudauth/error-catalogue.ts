@@ -23,7 +23,8 @@ export interface CatalogueEntry {
   /** What the operator or integrator should do about it. */
   hint: string;
   retryable: boolean;
-  source: 'spec' | 'gateway';
+  /** spec: the 2018 guide; gateway: Alibaba's POP gateway docs; renzheng: our service, where neither names a code. */
+  source: 'spec' | 'gateway' | 'renzheng';
 }
 
 const PARAM_MISSING_403 = { SubmitMaterials: 403, CompareFaces: 403, SubmitVerification: 403 } as const;
@@ -203,6 +204,17 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = {
     httpStatus: 404, kind: 'invalid-request', retryable: false, source: 'gateway',
     message: 'Specified api is not found, please check your url and method.',
     hint: 'Check Action and Version (and the endpoint).',
+  },
+  // Where neither the guide nor the gateway docs name a code, our service answers with these.
+  RequestBodyTooLarge: {
+    httpStatus: 413, kind: 'invalid-request', retryable: false, source: 'renzheng',
+    message: 'The request body exceeds 8 MB.',
+    hint: 'Downscale the images (at most 2 MB each) or send http(s)/oss references instead of base64.',
+  },
+  'InvalidParam.ImageNotAcceptable': {
+    httpStatus: 400, kind: 'invalid-request', retryable: false, source: 'renzheng',
+    message: 'The given image could not be used.',
+    hint: 'Keep each image under 2 MB; http(s) images must be reachable from the service on a public address; base64 needs POST.',
   },
 };
 

@@ -13,3 +13,6 @@ export * from './transport';
 export * from './client';
 export * from './images';
 export * from './rpmin';
+export * from './gateway';
+export * from './responses';
+export * from './action-params';
