@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { CustomScheme } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../http/csp';
+import { ELECTRON_CONTENT_SECURITY_POLICY } from '../http/csp';
 import { mimeFor, resolveInside } from '../http/static-files';
 
 export const APP_SCHEME = 'app';
@@ -27,7 +27,7 @@ export function createAppProtocolHandler(rendererDir: string): (request: Request
     try {
       const body = await readFile(file);
       const headers: Record<string, string> = { 'Content-Type': mimeFor(file), 'X-Content-Type-Options': 'nosniff' };
-      if (file.endsWith('.html')) headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
+      if (file.endsWith('.html')) headers['Content-Security-Policy'] = ELECTRON_CONTENT_SECURITY_POLICY;
       return new Response(body, { status: 200, headers });
     } catch {
       return new Response('Not found', { status: 404 });

@@ -15,8 +15,10 @@ const record: VerificationRecord = {
     readAt: 0,
   },
   live: Buffer.from('jpeg-bytes'),
-  submit: { cardId: 'c1', image: { mime: 'image/jpeg', base64: 'AA==' }, liveness: { passed: true, challenge: 'blink', checks: [{ name: 'antispoof', ran: true, score: 0.9, threshold: 0.5, passed: true }], durationMs: 1 } },
-  result: { verificationId: 'v1', verdict: 'pass', provider: 'local', score: 91.2, threshold: 72, far: 0.001, reason: null, message: null },
+  submit: { cardId: 'c1', challengeId: 'ch1', image: { mime: 'image/jpeg', base64: '/9j/4AAQ' }, liveness: { passed: true, challenge: 'blink', checks: [{ name: 'antispoof', ran: true, score: 0.9, threshold: 0.5, passed: true }], durationMs: 1 } },
+  result: { verificationId: 'v1', verdict: 'pass', provider: 'local', score: 91.2, threshold: 72, far: 0.001, reason: null, providerCode: null, message: null },
+  provider: 'local',
+  detail: null,
 };
 
 describe('AuditStore', () => {
