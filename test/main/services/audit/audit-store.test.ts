@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,5 +40,37 @@ describe('AuditStore', () => {
     store.record(record);
     expect(store.imageCount()).toBe(1);
     store.close();
+  });
+});
+
+describe('AuditStore across a crash', () => {
+  it('shows a verification killed with -9 during comparing as interrupted after a restart', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rz-audit-kill-')), 'audit.sqlite');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'stall-kiosk.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('comparing') && resolve());
+      child.on('exit', (code) => reject(new Error(`the stalled kiosk exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const restarted = new AuditStore(file, false);
+    expect(restarted.interruptedOnOpen).toBe(1);
+    const [row] = restarted.recent();
+    expect(row).toMatchObject({ verdict: 'error', reason: 'interrupted', id_number_masked: '110105********002X', detail: expect.stringMatching(/stopped before this verification finished/) });
+    restarted.close();
+  }, 60_000);
+
+  it('creates the database owner-only even under umask 022', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'rz-audit-mode-')), 'data');
+    const old = process.umask(0o022);
+    try {
+      const store = new AuditStore(join(dir, 'audit.sqlite'), false);
+      store.record(record);
+      store.close();
+    } finally {
+      process.umask(old);
+    }
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'audit.sqlite')).mode & 0o777).toBe(0o600);
   });
 });
