@@ -363,7 +363,7 @@ export function insecureEndpointProblem(endpoint: string, allowInsecureHttp: boo
     return `The endpoint ${endpoint} is not a URL.`;
   }
   if (url.protocol === 'https:' || allowInsecureHttp) return undefined;
-  if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || /^127\./.test(url.hostname))) return undefined;
+  if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname))) return undefined;
   return `The endpoint ${url.origin} is plain http:// off this machine: the AccessKey signature and the photos would travel unencrypted.`;
 }
 
