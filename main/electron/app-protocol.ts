@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { CustomScheme } from 'electron';
 import { ELECTRON_CONTENT_SECURITY_POLICY } from '../http/csp';
 import { mimeFor, resolveInside } from '../http/static-files';
+import { OUT_OF_SERVICE_HTML, OUT_OF_SERVICE_PATH } from './out-of-service';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'kiosk';
@@ -21,6 +22,12 @@ export function createAppProtocolHandler(rendererDir: string): (request: Request
   return async (request) => {
     const url = new URL(request.url);
     if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return new Response('Forbidden', { status: 403 });
+    if (url.pathname === OUT_OF_SERVICE_PATH) {
+      return new Response(OUT_OF_SERVICE_HTML, {
+        status: 200,
+        headers: { 'Content-Type': 'text/html; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': ELECTRON_CONTENT_SECURITY_POLICY },
+      });
+    }
     const path = url.pathname === '/' ? '/index.html' : url.pathname;
     const file = resolveInside(rendererDir, path);
     if (!file) return new Response('Bad path', { status: 400 });
