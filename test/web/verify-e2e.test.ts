@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { encodeBmp24 } from '../../imaging/bmp';
 import { createLocalProvider } from '../../main/services/verify/local-provider';
 import type { RunningWebHost } from '../../main/web-host';
 import { openCaptureScreen } from '../renderer/capture-e2e';
+import { chipPhotoFrom, VLADO1_HEAD, VLADO_AT_KIOSK, type Region } from '../support/chip-photo';
 import { chromiumPath, launchChromium } from '../support/chromium';
 import { FakeReader } from '../support/fake-reader';
 import { repoRoot, startTestWebHost } from '../support/test-kiosk';
@@ -19,8 +19,6 @@ import { y4mFromImage } from '../support/y4m';
 // so these kiosks run passive-only with thresholds at 0 (docs/liveness.md); the face decision is real.
 const passiveOnly = { activeChallenges: [], antispoofMin: 0, livenessMin: 0, captureTimeoutMs: 30_000 };
 
-type Region = { left: number; top: number; width: number; height: number };
-
 /** A fake camera showing `image` framed like a person at the kiosk (the region around the head, scaled to 640×360). */
 async function cameraFrom(image: string, region: Region): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'rz-verify-')), 'camera.y4m');
@@ -29,15 +27,7 @@ async function cameraFrom(image: string, region: Region): Promise<string> {
   return file;
 }
 
-/** A 102×126 chip-photo BMP cut around the head, the shape a WLT decoder hands out. */
-async function chipPhotoFrom(image: string, region: Region): Promise<Buffer> {
-  const { data, info } = await sharp(join(repoRoot, image)).extract(region).resize(102, 126).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return encodeBmp24({ width: info.width, height: info.height, data });
-}
-
-// Head regions measured by eye on the fixtures (pixels of the original photos).
-const VLADO1_HEAD: Region = { left: 380, top: 20, width: 180, height: 222 };
-const VLADO_AT_KIOSK: Region = { left: 300, top: 0, width: 640, height: 360 };
+// Measured by eye like the regions in test/support/chip-photo.ts.
 const LINDA_AT_KIOSK: Region = { left: 220, top: 100, width: 680, height: 382 };
 
 describe.skipIf(!chromiumPath)('verification end to end with the local face engine', () => {

@@ -40,7 +40,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): VerifyP
     name: 'local',
     status() {
       if (failure) return { ready: false, detail: `Local face engine failed to start: ${failure.message}` };
-      if (!engine) return { ready: false, detail: 'Loading the local face models…' };
+      if (!engine) return { ready: false, loading: true, detail: 'Loading the local face models…' };
       return { ready: true, detail: `Local face engine ready (${modelName(engine.calibration)}, FAR ${far} → score ${thresholdForFar(engine.calibration, far)})` };
     },
     async verify(input: VerifyInput): Promise<VerifyOutcome> {

@@ -22,7 +22,8 @@ export type VerifyOutcome =
 /** A way to decide whether the live face belongs to the card: the local engine or cloudauth. */
 export interface VerifyProvider {
   readonly name: 'local' | 'cloudauth';
-  status(): { ready: boolean; detail: string };
+  /** loading: not ready yet but will be (models still loading); verify() then waits instead of failing. */
+  status(): { ready: boolean; detail: string; loading?: boolean };
   verify(input: VerifyInput): Promise<VerifyOutcome>;
   close?(): Promise<void>;
 }

@@ -79,7 +79,8 @@ export class VerifyService {
   }
 
   status(): { provider: VerifyProvider['name']; ready: boolean; detail: string } {
-    return { provider: this.deps.provider.name, ...this.deps.provider.status() };
+    const { ready, detail } = this.deps.provider.status();
+    return { provider: this.deps.provider.name, ready, detail };
   }
 
   /** Draw the active challenge for the held card; the capture screen asks once per capture. */
@@ -170,8 +171,10 @@ export class VerifyService {
       return { kind: 'error', reason: 'no-chip-photo', providerCode: null, message: 'The card photo could not be decoded (no WLT decoder), so faces cannot be compared.' };
     }
     const provider = this.deps.provider;
-    const { ready, detail } = provider.status();
-    if (!ready) return { kind: 'error', reason: 'provider-unavailable', providerCode: null, message: detail };
+    const { ready, detail, loading } = provider.status();
+    // Still loading its models (the first minute after start on a slow machine): the provider waits
+    // for them inside verify(); only a provider that cannot serve at all ends the verification here.
+    if (!ready && !loading) return { kind: 'error', reason: 'provider-unavailable', providerCode: null, message: detail };
     try {
       return await provider.verify({
         reference: card.photo,

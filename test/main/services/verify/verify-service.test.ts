@@ -219,3 +219,23 @@ describe('VerifyService', () => {
     expect(() => s.service.submit(s.answer())).toThrow(/already running/);
   });
 });
+
+describe('VerifyService with a provider still loading', () => {
+  it('waits for a provider that is loading its models instead of failing the person', async () => {
+    const inner = new RecordingProvider();
+    let loaded = false;
+    const provider: VerifyProvider = {
+      name: 'local',
+      status: () => (loaded ? { ready: true, detail: 'ready' } : { ready: false, loading: true, detail: 'Loading the local face models…' }),
+      verify: async (input) => {
+        await new Promise((r) => setTimeout(r, 20));
+        loaded = true;
+        return inner.verify(input);
+      },
+    };
+    const s = setup(provider);
+    s.service.submit(s.answer());
+    await expect.poll(s.result).toBeDefined();
+    expect(s.result()).toMatchObject({ verdict: 'pass' });
+  });
+});
