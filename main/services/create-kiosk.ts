@@ -72,8 +72,12 @@ function refuseExposedSecret(settings: Settings, file: string, opts: CreateKiosk
 
 /** Builds the kiosk from settings on disk: the one place both shells get their services from. */
 export async function createKiosk(opts: CreateKioskOptions): Promise<Kiosk> {
-  const dir = ensurePrivateDir(opts.dataDir);
-  if (dir.tightenedFrom !== null) opts.log.warn('data directory was readable by others; made it owner-only', { mode: dir.tightenedFrom.toString(8) });
+  // The default location is the kiosk's own and is tightened; a RENZHENG_DATA_DIR the operator chose is only reported.
+  const dir = ensurePrivateDir(opts.dataDir, !opts.env.RENZHENG_DATA_DIR);
+  if (dir.tightened) opts.log.warn('data directory was readable by others; made it owner-only', { mode: dir.looseMode?.toString(8) });
+  else if (dir.looseMode !== null) {
+    opts.log.warn('data directory is readable by other users: run chmod 700 on it', { mode: dir.looseMode.toString(8) });
+  }
   const settingsFile = opts.env.RENZHENG_CONFIG ?? join(opts.dataDir, 'settings.json');
   const settings = loadSettings({ dataDir: opts.dataDir, file: opts.env.RENZHENG_CONFIG, env: opts.env });
   const exposed = refuseExposedSecret(settings, settingsFile, opts);

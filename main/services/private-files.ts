@@ -5,10 +5,12 @@ export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
 /**
- * Create the directory owner-only, or tighten one an older version (or umask 022) left readable
- * by others. Returns what it changed so the caller can say so in the log.
+ * Create the directory owner-only. An existing one that others can read is tightened only when
+ * `tighten` says the directory is the kiosk's own (the default location, which older versions
+ * created 0755 under umask 022); a directory the operator chose is left as it is and reported,
+ * since chmod-ing someone's $HOME or a shared mount is not ours to do.
  */
-export function ensurePrivateDir(dir: string): { created: boolean; tightenedFrom: number | null } {
+export function ensurePrivateDir(dir: string, tighten = true): { created: boolean; looseMode: number | null; tightened: boolean } {
   let created = false;
   try {
     statSync(dir);
@@ -16,10 +18,17 @@ export function ensurePrivateDir(dir: string): { created: boolean; tightenedFrom
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     created = true;
   }
-  const mode = statSync(dir).mode & 0o777;
-  if ((mode & 0o077) === 0) return { created, tightenedFrom: null };
-  chmodSync(dir, PRIVATE_DIR_MODE);
-  return { created, tightenedFrom: mode };
+  const stat = statSync(dir);
+  const mode = stat.mode & 0o777;
+  if ((mode & 0o077) === 0) return { created, looseMode: null, tightened: false };
+  const ours = typeof process.getuid !== 'function' || stat.uid === process.getuid();
+  if (!tighten || !ours) return { created, looseMode: mode, tightened: false };
+  try {
+    chmodSync(dir, PRIVATE_DIR_MODE);
+    return { created, looseMode: mode, tightened: true };
+  } catch {
+    return { created, looseMode: mode, tightened: false };
+  }
 }
 
 /**

@@ -44,7 +44,8 @@ export class AuditStore implements VerificationAudit {
 
   constructor(file: string, private readonly storeImages: boolean) {
     if (file !== ':memory:') {
-      ensurePrivateDir(dirname(file));
+      // Created owner-only when missing; an existing folder is the data directory, whose mode createKiosk handles.
+      ensurePrivateDir(dirname(file), false);
       ensurePrivateFile(file);
     }
     this.db = new Database(file);

@@ -37,6 +37,19 @@ describe('files the kiosk keeps', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
   });
 
+  it('leaves a data directory the operator chose (RENZHENG_DATA_DIR) as it is, and warns', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rz-modes-'));
+    chmodSync(dataDir, 0o755);
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ verify: { provider: 'cloudauth' } }));
+    const warnings: string[] = [];
+    const log = { ...quietLog, warn: (message: string) => void warnings.push(message), child: () => log } as typeof quietLog;
+    const kiosk = await createKiosk({ appRoot: repoRoot, dataDir, shell: 'web', log, env: { RENZHENG_DATA_DIR: dataDir } });
+    await kiosk.stop();
+    expect(statSync(dataDir).mode & 0o777).toBe(0o755);
+    expect(warnings).toContain('data directory is readable by other users: run chmod 700 on it');
+    expect(statSync(join(dataDir, 'audit.sqlite')).mode & 0o777).toBe(0o600);
+  });
+
   it('refuses an AccessKey secret in a settings file other users can read, and says how to fix it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rz-modes-'));
     const file = join(dataDir, 'settings.json');
