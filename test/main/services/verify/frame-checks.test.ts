@@ -30,11 +30,17 @@ describe('main\'s checks of the live frame', () => {
     expect(await checkLiveFrame(live, chip, capture)).toEqual({ ok: true, width: 360, height: 360 });
   });
 
-  it('refuses the chip photo handed back as the live frame: re-encoded, rescaled, mirrored or squared', async () => {
+  it('refuses the chip photo handed back as the live frame: re-encoded, rescaled, mirrored, squared, re-lit or padded', async () => {
     const bmp = await chipPhotoFrom('test/fixtures/faces/person-vlado1.jpg', VLADO1_HEAD);
     const chip = { mime: 'image/bmp' as const, bytes: bmp };
     const big = await chipAsJpeg(bmp, { width: 408, height: 504 });
-    for (const live of [big, await sharp(big).flop().jpeg().toBuffer(), await chipAsJpeg(bmp, { width: 500, height: 500 })]) {
+    for (const live of [
+      big,
+      await sharp(big).flop().jpeg().toBuffer(),
+      await chipAsJpeg(bmp, { width: 500, height: 500 }),
+      await sharp(big).linear(0.6, 40).jpeg().toBuffer(),
+      await sharp(big).extend({ top: 100, bottom: 100, left: 150, right: 150, background: '#303030' }).jpeg().toBuffer(),
+    ]) {
       const verdict = await checkLiveFrame(live, chip, capture);
       expect(verdict).toMatchObject({ ok: false, reason: 'liveness-failed', why: expect.stringMatching(/is the chip photo itself/) });
     }
