@@ -23,7 +23,7 @@ export interface WebHostOptions {
   port?: number;
   /** The session secret carried by the HttpOnly cookie; random by default. */
   token?: string;
-  /** How long an opening code stays valid (default 2 minutes). */
+  /** How long an opening code stays valid (default 10 minutes: long enough to open the printed URL by hand). */
   codeTtlMs?: number;
   /** Calls one connection may have in flight; more are answered 'busy' (default 8). */
   maxInFlight?: number;
@@ -81,7 +81,7 @@ export async function startWebServer(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const log = opts.log;
   const now = opts.now ?? Date.now;
-  const codes = new OneTimeCodes({ ttlMs: opts.codeTtlMs ?? 120_000, now, random: () => randomBytes(18).toString('base64url') });
+  const codes = new OneTimeCodes({ ttlMs: opts.codeTtlMs ?? 10 * 60_000, now, random: () => randomBytes(18).toString('base64url') });
   const maxInFlight = opts.maxInFlight ?? 8;
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -109,7 +109,7 @@ export async function startWebServer(opts: WebHostOptions): Promise<WebHost> {
           return res.end();
         }
         log.warn('refused an opening code that is unknown, used or expired');
-        return refuse(res, 403, 'Forbidden: this link was already used or has expired. Restart the kiosk (npm start) for a new one.');
+        return refuse(res, 403, `Forbidden: this link was already used or has expired. For a new one, run kill -USR2 ${process.pid} (the web host prints it) or restart the kiosk.`);
       }
       if (!cookieOk(req)) return refuse(res, 403, 'Forbidden: open the URL the kiosk printed (it works once).');
       const path = url.pathname === '/' ? '/index.html' : url.pathname;
