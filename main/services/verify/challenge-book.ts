@@ -5,6 +5,13 @@ import { pickChallenge } from '../../../capture/challenges';
 export const SUBMIT_GRACE_MS = 5_000;
 /** Used challenge ids remembered to tell a replay from a guess; older ones fall out. */
 const REMEMBERED_USED = 256;
+/**
+ * Challenges drawn for one card read. The capture screen draws one per attempt; a page drawing
+ * again and again is shopping for the challenge it has a recording of. Placing the card again
+ * (a new read, a new card id) starts a new count.
+ */
+export const MAX_DRAWS_PER_CARD = 5;
+const REMEMBERED_CARDS = 64;
 
 export interface IssuedChallenge {
   challengeId: string;
@@ -33,10 +40,17 @@ export interface ChallengeBookDeps {
 export class ChallengeBook {
   private readonly open = new Map<string, IssuedChallenge>();
   private readonly used: string[] = [];
+  private readonly draws = new Map<string, number>();
 
   constructor(private readonly deps: ChallengeBookDeps) {}
 
-  issue(cardId: string, settings: Pick<CaptureSettings, 'activeChallenges' | 'captureTimeoutMs'>): VerifyChallenge {
+  /** Returns null when this card read has used up its draws. */
+  issue(cardId: string, settings: Pick<CaptureSettings, 'activeChallenges' | 'captureTimeoutMs'>): VerifyChallenge | null {
+    const drawn = this.draws.get(cardId) ?? 0;
+    if (drawn >= MAX_DRAWS_PER_CARD) return null;
+    this.draws.delete(cardId);
+    this.draws.set(cardId, drawn + 1);
+    if (this.draws.size > REMEMBERED_CARDS) this.draws.delete(this.draws.keys().next().value!);
     for (const [id, issued] of this.open) if (issued.cardId === cardId || issued.expiresAt < this.deps.now()) this.open.delete(id);
     const challenge = pickChallenge(settings.activeChallenges, this.deps.random);
     const issuedAt = this.deps.now();
@@ -63,7 +77,7 @@ export class ChallengeBook {
     return { ok: true, issued };
   }
 
-  /** Session reset: nothing open survives the person walking away. */
+  /** Session reset: nothing open survives the person walking away (the draw counts do: a reset is not a new card). */
   clear(): void {
     this.open.clear();
   }

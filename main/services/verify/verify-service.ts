@@ -88,7 +88,11 @@ export class VerifyService {
     if (!this.deps.reader.heldCard(cardId)) {
       throw new ContractError({ code: 'not-found', message: 'The card for this challenge is no longer held; read the card again.' });
     }
-    return this.challenges.issue(cardId, this.deps.capture);
+    const issued = this.challenges.issue(cardId, this.deps.capture);
+    if (!issued) {
+      throw new ContractError({ code: 'busy', message: 'Too many attempts with this card read; take the card off the reader and place it again.' });
+    }
+    return issued;
   }
 
   submit(request: VerifySubmit): { verificationId: string } {

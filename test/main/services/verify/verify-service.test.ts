@@ -3,7 +3,7 @@ import type { LivenessRecord, VerifyResult, VerifySubmit } from '../../../../con
 import { EventBus } from '../../../../main/services/events';
 import type { HeldCard } from '../../../../main/services/reader/types';
 import { Settings } from '../../../../main/services/settings';
-import { SUBMIT_GRACE_MS } from '../../../../main/services/verify/challenge-book';
+import { MAX_DRAWS_PER_CARD, SUBMIT_GRACE_MS } from '../../../../main/services/verify/challenge-book';
 import type { FrameVerdict } from '../../../../main/services/verify/frame-checks';
 import type { VerifyProvider } from '../../../../main/services/verify/provider';
 import { createUnavailableProvider } from '../../../../main/services/verify/unavailable-provider';
@@ -237,5 +237,15 @@ describe('VerifyService with a provider still loading', () => {
     s.service.submit(s.answer());
     await expect.poll(s.result).toBeDefined();
     expect(s.result()).toMatchObject({ verdict: 'pass' });
+  });
+});
+
+describe('VerifyService challenge draws', () => {
+  it('refuses a page that keeps drawing challenges for one card read, until the card is read again', () => {
+    const s = setup(new RecordingProvider());
+    for (let i = 0; i < MAX_DRAWS_PER_CARD; i++) s.service.challenge('c1');
+    expect(() => s.service.challenge('c1')).toThrow(/place it again/);
+    s.service.cancel(); // a session reset is not a new card read
+    expect(() => s.service.challenge('c1')).toThrow(/place it again/);
   });
 });
