@@ -105,7 +105,7 @@ async function startCaptureLoop(browser: Browser, backend: BrowserBackend): Prom
     settings: { capture: { preferredBackend: backend, activeChallenges: ['blink'], challengeTimeoutMs: 600_000, captureTimeoutMs: 600_000 } },
   });
   const page = await browser.newPage();
-  await page.goto(host.url);
+  await page.goto(host.openUrl());
   await page.click('[data-testid=simulate-card]');
   await page.click('[data-testid=consent-accept]', { timeout: 15_000 });
   await page.waitForSelector('[data-testid=capture-screen][data-capture-phase=challenge]', { timeout: 180_000 });

@@ -16,8 +16,8 @@ export default {
   description: `web-host contract round trip (system.info over WebSocket, ${CALLS} sequential calls)`,
   async run() {
     const host = await startTestWebHost();
-    const { ws, origin } = contractUrls(host.url);
-    const client = await WsContract.connect(ws, origin);
+    const { ws, origin, cookie } = contractUrls(host);
+    const client = await WsContract.connect(ws, origin, cookie);
     try {
       for (let i = 0; i < 200; i++) await client.call('system.info', {}); // warm-up
       const times: number[] = [];

@@ -53,6 +53,11 @@ export interface CloudauthClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** [0, 1) source for backoff jitter. */
   random?: () => number;
+  /**
+   * Allow a plain http:// endpoint that is not on this machine. Off by default: the request
+   * carries a signed AccessKey ID and the person's photo. Loopback (127.0.0.1, ::1, localhost) is always allowed.
+   */
+  allowInsecureHttp?: boolean;
   /** Called before each retry; carries no parameters or secrets, safe to log. */
   onRetry?: (info: { action: string; attempt: number; delayMs: number; error: CloudauthErrorJson }) => void;
 }
@@ -130,6 +135,8 @@ export class CloudauthClient {
         retryable: false,
       });
     }
+    const insecure = insecureEndpointProblem(options.endpoint, options.allowInsecureHttp ?? false);
+    if (insecure) throw new CloudauthInputError(insecure, { code: 'InsecureEndpoint', hint: 'Use https://, or set allowInsecureHttp for a test service on a trusted network.', retryable: false });
     if (!options.accessKeyId || !options.accessKeySecret) {
       throw new CloudauthInputError('An AccessKey ID and secret are required.', {
         code: 'MissingCredentials',
@@ -293,6 +300,15 @@ export class CloudauthClient {
         });
       }
       if (options.signal?.aborted) throw abortedError(action);
+      if (reason === 'ResponseTooLarge') {
+        throw new CloudauthProtocolError(`${action}: the service's answer is larger than the kiosk reads; stopped reading.`, {
+          code: 'ResponseTooLarge',
+          hint: 'Check the endpoint URL: a cloudauth answer is a few KB, this one is not from a cloudauth service.',
+          retryable: false,
+          action,
+          cause,
+        });
+      }
       throw new CloudauthNetworkError(`${action} could not reach the service${typeof reason === 'string' ? ` (${reason})` : ''}.`, {
         code: 'NetworkError',
         hint: 'Check the endpoint URL and the kiosk network; retried automatically.',
@@ -334,6 +350,21 @@ export class CloudauthClient {
     }
     return { RequestId: env.RequestId, Code: env.Code, Message: env.Message, Success: env.Success ?? true, Data: env.Data };
   }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Why an endpoint must not be used over plain HTTP, or undefined when it may. */
+export function insecureEndpointProblem(endpoint: string, allowInsecureHttp: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return `The endpoint ${endpoint} is not a URL.`;
+  }
+  if (url.protocol === 'https:' || allowInsecureHttp) return undefined;
+  if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname))) return undefined;
+  return `The endpoint ${url.origin} is plain http:// off this machine: the AccessKey signature and the photos would travel unencrypted.`;
 }
 
 function httpError(action: string, status: number): CloudauthError {

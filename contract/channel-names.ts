@@ -3,7 +3,7 @@
  * channels.ts checks at compile time that these lists match the schemas exactly.
  */
 export const INVOKE_CHANNEL_NAMES = [
-  'system.info', 'settings.public', 'renderer.report', 'reader.status', 'reader.simulate', 'verify.submit', 'session.reset',
+  'system.info', 'settings.public', 'renderer.report', 'reader.status', 'reader.simulate', 'verify.challenge', 'verify.submit', 'session.reset',
 ] as const;
 export const EVENT_CHANNEL_NAMES = [
   'reader.status', 'reader.card', 'reader.cardRemoved', 'reader.error', 'verify.progress', 'verify.result',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CardPublic, PublicSettings, ReaderError, ReaderSimulate, ReaderStatus, RendererReport, SystemInfo,
-  VerifyProgress, VerifyResult, VerifySubmit,
+  VerifyChallenge, VerifyChallengeRequest, VerifyProgress, VerifyResult, VerifySubmit,
 } from './schemas';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channel-names';
 
@@ -15,6 +15,8 @@ export const invokeChannels = {
   'reader.status': { request: Empty, response: ReaderStatus },
   /** Demo and test aid: only honoured while the simulated reader is active. */
   'reader.simulate': { request: ReaderSimulate, response: z.strictObject({ ok: z.literal(true) }) },
+  /** Draw the active challenge for the held card; the next verify.submit must answer it before it expires. */
+  'verify.challenge': { request: VerifyChallengeRequest, response: VerifyChallenge },
   'verify.submit': { request: VerifySubmit, response: z.strictObject({ verificationId: z.string() }) },
   /** The person walked away or the flow timed out: forget the card held for this session. */
   'session.reset': { request: Empty, response: z.strictObject({ ok: z.literal(true) }) },

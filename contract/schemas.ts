@@ -10,10 +10,22 @@ export type Language = z.infer<typeof Language>;
 export const CardType = z.enum(['resident', 'hkmotw', 'foreign2017', 'foreign2023']);
 export type CardType = z.infer<typeof CardType>;
 
-export const EncodedImage = z.strictObject({
-  mime: z.enum(['image/jpeg', 'image/png', 'image/bmp']),
-  base64: z.string().min(1).max(MAX_CAPTURE_BASE64_CHARS).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'not base64'),
-});
+/**
+ * The base64 of each format's magic bytes (JPEG FF D8 FF, PNG 89 50 4E 47 0D 0A 1A 0A, BMP "BM"):
+ * a declared mime type must describe the bytes, so a decoder is never handed a format it did not expect.
+ */
+const BASE64_MAGIC = { 'image/jpeg': '/9j/', 'image/png': 'iVBORw0KGgo', 'image/bmp': 'Qk' } as const;
+export type ImageMime = keyof typeof BASE64_MAGIC;
+
+const Base64 = z.string().min(1).max(MAX_CAPTURE_BASE64_CHARS).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'not base64');
+const magicMatches = (image: { mime: ImageMime; base64: string }) => image.base64.startsWith(BASE64_MAGIC[image.mime]);
+const magicIssue = { message: 'the bytes are not the declared image type (magic bytes differ)', path: ['base64'] };
+
+export const EncodedImage = z
+  .strictObject({ mime: z.enum(['image/jpeg', 'image/png', 'image/bmp']), base64: Base64 })
+  .refine(magicMatches, magicIssue);
+/** The live capture: JPEG only, and JPEG bytes. */
+export const JpegImage = z.strictObject({ mime: z.literal('image/jpeg'), base64: Base64 }).refine(magicMatches, magicIssue);
 export type EncodedImage = z.infer<typeof EncodedImage>;
 
 /** What the renderer may know about a card: enough to greet and show, never the full ID number or address. */
@@ -76,9 +88,25 @@ export const LivenessRecord = z.strictObject({
 });
 export type LivenessRecord = z.infer<typeof LivenessRecord>;
 
+/**
+ * Main draws the active challenge for each verification (the page only performs it): it is bound
+ * to the card and expires, so a record prepared in advance or replayed from another run is refused.
+ */
+export const VerifyChallengeRequest = z.strictObject({ cardId: z.string().min(1).max(64) });
+export const VerifyChallenge = z.strictObject({
+  challengeId: z.string(),
+  /** null when the operator configured passive checks only (activeChallenges: []). */
+  challenge: ActiveChallenge.nullable(),
+  /** How long main accepts an answer, counted from now (relative, because the page's clock is not main's). */
+  expiresInMs: z.number().int().positive(),
+});
+export type VerifyChallenge = z.infer<typeof VerifyChallenge>;
+
 export const VerifySubmit = z.strictObject({
   cardId: z.string().min(1).max(64),
-  image: EncodedImage.extend({ mime: z.literal('image/jpeg') }),
+  /** The challenge main issued for this card (verify.challenge); usable once. */
+  challengeId: z.string().min(1).max(64),
+  image: JpegImage,
   liveness: LivenessRecord,
 });
 export type VerifySubmit = z.infer<typeof VerifySubmit>;
@@ -88,6 +116,24 @@ export const VerifyProgress = z.strictObject({ verificationId: z.string(), stage
 export type VerifyProgress = z.infer<typeof VerifyProgress>;
 
 export const Verdict = z.enum(['pass', 'fail', 'error']);
+
+/**
+ * Why a verification did not pass, one spelling per cause whichever provider ran; the result
+ * screen translates every one. The provider's own code (cloudauth's, the spec's) goes in providerCode.
+ */
+export const VerifyReason = z.enum([
+  'face-mismatch', // compared, below the threshold (or the service said no)
+  'liveness-failed', // main refused the liveness evidence or the frame
+  'no-face', // no usable face in the live frame or the chip photo
+  'image-invalid', // an image could not be decoded or is out of bounds
+  'no-chip-photo', // the card's photo could not be decoded (no WLT decoder)
+  'threshold-unavailable', // the service published no threshold at the configured FAR
+  'provider-unavailable', // the verifier is not configured or not ready
+  'provider-failed', // the verifier failed (network, service error, engine error)
+  'cancelled', // the person walked away or the kiosk stopped
+  'interrupted', // the kiosk stopped mid-verification (found in the audit trail after a restart)
+]);
+export type VerifyReason = z.infer<typeof VerifyReason>;
 export const VerifyResult = z.strictObject({
   verificationId: z.string(),
   verdict: Verdict,
@@ -97,8 +143,11 @@ export const VerifyResult = z.strictObject({
   /** Score needed to pass at the configured FAR. */
   threshold: z.number().nullable(),
   far: z.number().nullable(),
-  /** Machine-readable reason for fail/error, e.g. Error.NoFaceDetected, liveness-failed. */
-  reason: z.string().nullable(),
+  /** Why it did not pass; null on pass. */
+  reason: VerifyReason.nullable(),
+  /** The provider's raw code when it gave one (Error.NoFaceDetected, InvalidAccessKeyId.NotFound, …), for the operator. */
+  providerCode: z.string().nullable(),
+  /** Operator-facing detail (English); the screen shows the translated reason as the headline. */
   message: z.string().nullable(),
 });
 export type VerifyResult = z.infer<typeof VerifyResult>;

@@ -62,9 +62,22 @@ export type Card = ResidentCard | PermitCard | Foreign2017Card | Foreign2023Card
 
 const utf16 = new TextDecoder('utf-16le');
 
-/** Read one space-padded UCS-2LE field; trailing spaces and NULs are padding. */
+/**
+ * Characters no card field legitimately holds and that change how the rest of a line is shown or
+ * logged: C0/C1 controls (newlines forge log lines), bidirectional overrides, embeddings and
+ * isolates (U+202E makes "…gpj.exe" read as "…exe.jpg"), and invisible joiners and marks.
+ * The chip is signed by the issuer, but a forged card or a hostile reader can put anything here.
+ */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+
+/** Remove control and bidi-override characters (see UNSAFE_TEXT). */
+export function stripUnsafeText(text: string): string {
+  return text.replace(UNSAFE_TEXT, '');
+}
+
+/** Read one space-padded UCS-2LE field; trailing spaces and NULs are padding; control and bidi characters are dropped. */
 export function readField(text: Uint8Array, field: FieldSpec): string {
-  return utf16.decode(text.subarray(field.offset, field.offset + field.bytes)).replace(/[\u0020\u0000]+$/u, '');
+  return stripUnsafeText(utf16.decode(text.subarray(field.offset, field.offset + field.bytes)).replace(/[\u0020\u0000]+$/u, ''));
 }
 
 export function cardTypeOf(text: Uint8Array): CardType {

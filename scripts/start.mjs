@@ -44,7 +44,8 @@ if (electron && process.env.RENZHENG_SHELL !== 'web') {
   let opened = false;
   host.stdout.on('data', (text) => {
     process.stdout.write(text);
-    const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(text);
+    // A one-time code, not the session token: Chromium's command line is readable by every local user.
+    const match = /(http:\/\/127\.0\.0\.1:\d+\/\?code=\S+)/.exec(text);
     if (match && !opened) {
       opened = true;
       openBrowser(match[1]);

@@ -2,12 +2,11 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../contract/channel-names';
 import type { Dispatch } from '../../contract/dispatcher';
 import type { EventBus } from '../services/events';
-import { APP_ORIGIN } from './app-protocol';
+import { isAppOrigin } from './origin';
 
 /** Only frames loaded from our app:// origin may call main; anything else is refused outright. */
 export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return url.startsWith(`${APP_ORIGIN}/`);
+  return isAppOrigin(event.senderFrame?.url);
 }
 
 export function registerContractIpc(ipcMain: IpcMain, dispatch: Dispatch, bus: EventBus, targets: () => WebContents[]): () => void {

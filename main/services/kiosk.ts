@@ -43,8 +43,9 @@ export class Kiosk {
       reader: this.reader,
       provider: deps.provider,
       requireLiveness: deps.settings.verify.requireLiveness,
+      capture: deps.settings.capture,
       log: deps.log.child('verify'),
-      record: audit ? (record) => audit.record(record) : undefined,
+      audit: audit ?? undefined,
     });
     this.handlers = {
       'system.info': () => this.systemInfo(),
@@ -62,6 +63,7 @@ export class Kiosk {
         await this.reader.simulate(action);
         return { ok: true as const };
       },
+      'verify.challenge': ({ cardId }) => this.verify.challenge(cardId),
       'verify.submit': (request) => this.verify.submit(request),
       'session.reset': () => {
         this.verify.cancel();

@@ -73,7 +73,7 @@ export function App({ client }: { client: ContractClient }) {
       {state.name === 'consent' && <ConsentScreen t={t} onAccept={() => send({ type: 'CONSENT_ACCEPTED' })} onDecline={() => send({ type: 'CONSENT_DECLINED' })} />}
       {state.name === 'capture' && <CaptureScreen t={t} client={client} card={state.card} settings={settings.capture} language={language} send={send} />}
       {state.name === 'verifying' && <VerifyingScreen t={t} stage={state.stage} />}
-      {state.name === 'result' && <ResultScreen t={t} result={state.result} onDone={() => send({ type: 'CONTINUE' })} />}
+      {state.name === 'result' && <ResultScreen t={t} language={language} result={state.result} onDone={() => send({ type: 'CONTINUE' })} />}
       {state.name === 'error' && <ErrorScreen t={t} language={language} error={state.error} onDone={() => send({ type: 'CONTINUE' })} />}
     </div>
   );

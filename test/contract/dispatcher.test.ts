@@ -69,7 +69,7 @@ describe('contract dispatcher', () => {
   it('reports a verification for a card that is no longer held as not-found', async () => {
     const { dispatch } = dispatcher();
     const result = await dispatch('verify.submit', {
-      cardId: 'card-404', image: { mime: 'image/jpeg', base64: '/9j/AA==' },
+      cardId: 'card-404', challengeId: 'any', image: { mime: 'image/jpeg', base64: '/9j/AA==' },
       liveness: { passed: true, challenge: null, checks: [], durationMs: 1 },
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'not-found' } });

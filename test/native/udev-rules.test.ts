@@ -37,4 +37,8 @@ describe('systemd unit', () => {
     expect(unit).toMatch(/^ExecStart=\S+/m);
     expect(unit).toMatch(/^\[Install\]/m);
   });
+
+  it('creates every file owner-only (the audit trail and settings are private)', () => {
+    expect(unit).toMatch(/^UMask=0077$/m);
+  });
 });

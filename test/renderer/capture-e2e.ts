@@ -33,7 +33,7 @@ export async function openCaptureScreen(browser: Browser, host: RunningWebHost):
       }
     });
   });
-  await page.goto(host.url);
+  await page.goto(host.openUrl());
   await page.click('[data-testid=simulate-card]');
   await page.click('[data-testid=consent-accept]', { timeout: 15_000 });
   await page.waitForSelector('[data-testid=capture-screen]');

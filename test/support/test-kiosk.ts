@@ -19,7 +19,7 @@ export const quietLog = createLogger({ level: 'error', write: () => undefined })
 export class RecordingProvider implements VerifyProvider {
   readonly name = 'local' as const;
   readonly inputs: VerifyInput[] = [];
-  constructor(private readonly outcome: VerifyOutcome = { kind: 'compared', score: 88, threshold: 70, far: 0.001, pass: true }) {}
+  constructor(private readonly outcome: VerifyOutcome = { kind: 'compared', score: 88, threshold: 70, far: 0.001 }) {}
   status() {
     return { ready: true, detail: 'recording provider' };
   }

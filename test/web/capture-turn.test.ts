@@ -44,6 +44,10 @@ describe('capture with a head that turns', () => {
     const active = submit.liveness.checks.find((c) => c.name === `active-${challenge}`)!;
     expect(active).toMatchObject({ ran: true, passed: true });
     expect(active.score!).toBeGreaterThanOrEqual(active.threshold!);
+    // Main holds the record to the challenge it issued and to its own thresholds: an honest record
+    // is accepted as it stands (the provider double passes every comparison).
+    await capture.page.waitForSelector('[data-screen=result]', { timeout: 20_000 });
+    expect(await capture.page.getAttribute('[data-screen=result]', 'data-verdict')).toBe(submit.liveness.passed ? 'pass' : 'fail');
     await capture.page.close();
   }, 60_000);
 });

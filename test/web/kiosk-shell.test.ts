@@ -31,10 +31,11 @@ describe.skipIf(!chromiumPath)('kiosk in Chromium through the web host', () => {
     await page.goto(host.url);
     await page.locator('[data-screen="attract"]').waitFor();
     expect(await page.locator('h1').textContent()).toBe('Place your ID card on the reader');
-    // system.info round trip from inside the page, over the same socket protocol the app uses.
+    // The opening code was exchanged for the cookie and is gone from the address bar.
+    expect(new URL(page.url()).search).toBe('');
+    // system.info round trip from inside the page, over the same socket protocol the app uses (the cookie authorises it).
     const info = await page.evaluate(async () => {
-      const token = new URLSearchParams(location.search).get('token');
-      const ws = new WebSocket(`ws://${location.host}/contract?token=${token}`);
+      const ws = new WebSocket(`ws://${location.host}/contract`);
       await new Promise((resolve) => ws.addEventListener('open', resolve, { once: true }));
       const reply = new Promise<string>((resolve) => ws.addEventListener('message', (m) => resolve(String(m.data)), { once: true }));
       ws.send(JSON.stringify({ id: 1, channel: 'system.info', payload: {} }));
@@ -94,7 +95,7 @@ describe.skipIf(!chromiumPath)('npm start path: the built web host on a fresh da
       let out = '';
       child.stdout!.on('data', (chunk) => {
         out += chunk;
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+        const match = /(http:\/\/127\.0\.0\.1:\d+\/\?code=\S+)/.exec(out);
         if (match) resolve(match[1]!);
       });
       child.on('exit', (code) => reject(new Error(`web host exited with ${code}: ${out}`)));
@@ -103,6 +104,11 @@ describe.skipIf(!chromiumPath)('npm start path: the built web host on a fresh da
     const page = await browser.newPage();
     await page.goto(url);
     await page.locator('[data-screen="attract"]').waitFor();
+    // The printed URL opens the kiosk once: another browser profile cannot reuse it.
+    const stranger = await browser.newContext();
+    const second = await (await stranger.newPage()).goto(url);
+    expect(second?.status()).toBe(403);
+    await stranger.close();
   });
 });
 

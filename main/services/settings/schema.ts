@@ -46,6 +46,8 @@ const CloudauthSettings = z.strictObject({
   accessKeyId: z.string().optional(),
   accessKeySecret: z.string().optional(),
   timeoutMs: z.number().int().positive().default(15_000),
+  /** Allow a plain http:// endpoint off this machine (loopback is always allowed): only for a test service on a trusted network. */
+  allowInsecureHttp: z.boolean().default(false),
 });
 
 const VerifySettings = z.strictObject({

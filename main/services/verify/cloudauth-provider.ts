@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CloudauthAbortedError,
   CloudauthClient,
   CloudauthError,
+  CloudauthImageError,
+  insecureEndpointProblem,
   parseConfidenceThresholds,
   prepareImages,
   runRpmin,
@@ -10,7 +13,7 @@ import {
   type CloudauthClientOptions,
   type RpminPollPolicy,
 } from '../../../cloudauth';
-import type { VerifyInput, VerifyOutcome, VerifyProvider } from './provider';
+import { reasonForCode, type VerifyInput, type VerifyOutcome, type VerifyProvider } from './provider';
 
 export interface CloudauthProviderOptions {
   endpoint: string;
@@ -25,6 +28,8 @@ export interface CloudauthProviderOptions {
   /** False-accept rate whose threshold decides (must be a key of ConfidenceThresholds: 0.0001, 0.001, 0.01). */
   far: number;
   timeoutMs?: number;
+  /** See CloudauthClientOptions.allowInsecureHttp. */
+  allowInsecureHttp?: boolean;
   rpminPoll?: Partial<RpminPollPolicy>;
   /** Test seams; production leaves them unset. */
   transport?: CloudauthClientOptions['transport'];
@@ -36,6 +41,8 @@ export interface CloudauthProviderOptions {
 /** What is missing from the configuration, or undefined when the provider can run. */
 function misconfiguration(opts: CloudauthProviderOptions): string | undefined {
   if (!/^https?:\/\/[^/]/.test(opts.endpoint)) return `cloudauth endpoint "${opts.endpoint}" is not an http(s) URL`;
+  const insecure = insecureEndpointProblem(opts.endpoint, opts.allowInsecureHttp ?? false);
+  if (insecure) return `${insecure} Use https://, or set verify.cloudauth.allowInsecureHttp for a test service.`;
   if (!opts.accessKeyId || !opts.accessKeySecret) return 'cloudauth AccessKey ID or secret is not configured';
   if (opts.mode === 'rpmin' && !opts.biz) return 'cloudauth RPMin needs a Biz scene (settings verify.cloudauth.biz)';
   if (opts.mode === 'rpmin' && opts.apiVersion !== '2018-09-16') return `RPMin actions do not exist in API version ${opts.apiVersion}; use 2018-09-16`;
@@ -43,8 +50,11 @@ function misconfiguration(opts: CloudauthProviderOptions): string | undefined {
 }
 
 function errorOutcome(error: unknown): VerifyOutcome {
-  if (error instanceof CloudauthError) return { kind: 'error', reason: error.code, message: `${error.message} ${error.hint}` };
-  return { kind: 'error', reason: 'InternalError', message: error instanceof Error ? error.message : String(error) };
+  if (error instanceof CloudauthError) {
+    const reason = error instanceof CloudauthAbortedError ? 'cancelled' : error instanceof CloudauthImageError ? 'image-invalid' : reasonForCode(error.code);
+    return { kind: 'error', reason, providerCode: error.code, message: `${error.message} ${error.hint}` };
+  }
+  return { kind: 'error', reason: 'provider-failed', providerCode: null, message: error instanceof Error ? error.message : String(error) };
 }
 
 /**
@@ -62,6 +72,7 @@ export function createCloudauthProvider(opts: CloudauthProviderOptions): VerifyP
         accessKeyId: opts.accessKeyId ?? '',
         accessKeySecret: opts.accessKeySecret ?? '',
         timeoutMs: opts.timeoutMs,
+        allowInsecureHttp: opts.allowInsecureHttp,
         transport: opts.transport,
         retry: opts.retry,
         sleep: opts.sleep,
@@ -81,12 +92,13 @@ export function createCloudauthProvider(opts: CloudauthProviderOptions): VerifyP
     if (threshold === undefined) {
       return {
         kind: 'error',
-        reason: 'ThresholdUnavailable',
+        reason: 'threshold-unavailable',
+        providerCode: null,
         message: `The service gave thresholds for FAR ${thresholds.map((t) => t.far).join(', ')} but not for the configured ${opts.far}. Choose one of those in settings.`,
       };
     }
     const score = answer.Data.SimilarityScore;
-    return { kind: 'compared', score, threshold, far: opts.far, pass: score >= threshold };
+    return { kind: 'compared', score, threshold, far: opts.far };
   }
 
   async function rpmin(c: CloudauthClient, input: VerifyInput): Promise<VerifyOutcome> {
@@ -107,15 +119,9 @@ export function createCloudauthProvider(opts: CloudauthProviderOptions): VerifyP
       },
       { sleep: opts.sleep },
     );
-    return {
-      kind: 'compared',
-      // RPMin decides on the service side under its own policy: no threshold or FAR is published,
-      // and the score is optional.
-      score: result.similarityScore ?? null,
-      threshold: null,
-      far: null,
-      pass: result.statusCode === 1,
-    };
+    // RPMin decides on the service side under its own policy: no threshold or FAR is published,
+    // and the score is optional.
+    return { kind: 'decided', pass: result.statusCode === 1, score: result.similarityScore ?? null };
   }
 
   return {
@@ -125,7 +131,7 @@ export function createCloudauthProvider(opts: CloudauthProviderOptions): VerifyP
       return { ready: true, detail: `cloudauth ${opts.mode === 'compare' ? 'CompareFaces' : 'RPMin'} ${opts.apiVersion} at ${new URL(opts.endpoint).host}` };
     },
     async verify(input) {
-      if (!client) return { kind: 'error', reason: 'NotConfigured', message: problem ?? 'cloudauth is not configured' };
+      if (!client) return { kind: 'error', reason: 'provider-unavailable', providerCode: null, message: problem ?? 'cloudauth is not configured' };
       try {
         return opts.mode === 'compare' ? await compare(client, input) : await rpmin(client, input);
       } catch (error) {

@@ -1,7 +1,7 @@
 import { modelName, REPORTED_FARS, thresholdForFar } from '../../../face/calibration';
 import { startFaceWorker, type FaceEngineApi, type StartFaceWorkerOptions } from '../../../face/client';
 import { FaceError } from '../../../face/errors';
-import type { VerifyInput, VerifyOutcome, VerifyProvider } from './provider';
+import { reasonForCode, type VerifyInput, type VerifyOutcome, type VerifyProvider } from './provider';
 
 export interface LocalProviderOptions {
   /** False-accept rate the pass threshold is taken at; one of the calibrated FARs (0.0001, 0.001, 0.01). Default 0.001. */
@@ -14,7 +14,7 @@ export interface LocalProviderOptions {
 
 /**
  * The embedded verifier: compares the chip photo (IDPic) with the live capture (FacePic) on the local
- * face engine. A verification passes when SimilarityScore > the calibrated threshold at the chosen FAR.
+ * face engine. It reports SimilarityScore and the calibrated threshold at the chosen FAR; the verify service applies the pass rule.
  */
 export function createLocalProvider(options: LocalProviderOptions = {}): VerifyProvider {
   const far = options.far ?? 0.001;
@@ -33,29 +33,30 @@ export function createLocalProvider(options: LocalProviderOptions = {}): VerifyP
     },
   );
 
-  const aborted = (): VerifyOutcome => ({ kind: 'error', reason: 'aborted', message: 'The verification was cancelled.' });
+  const aborted = (): VerifyOutcome => ({ kind: 'error', reason: 'cancelled', providerCode: null, message: 'The verification was cancelled.' });
+  const failed = (error: FaceError): VerifyOutcome => ({ kind: 'error', reason: reasonForCode(error.code), providerCode: error.code, message: error.message });
 
   return {
     name: 'local',
     status() {
       if (failure) return { ready: false, detail: `Local face engine failed to start: ${failure.message}` };
-      if (!engine) return { ready: false, detail: 'Loading the local face models…' };
+      if (!engine) return { ready: false, loading: true, detail: 'Loading the local face models…' };
       return { ready: true, detail: `Local face engine ready (${modelName(engine.calibration)}, FAR ${far} → score ${thresholdForFar(engine.calibration, far)})` };
     },
     async verify(input: VerifyInput): Promise<VerifyOutcome> {
       input.onStage?.('preparing');
       if (input.signal?.aborted) return aborted();
       const ready = await starting;
-      if (!ready) return { kind: 'error', reason: failure!.code, message: failure!.message };
+      if (!ready) return failed(failure!);
       if (input.signal?.aborted) return aborted();
       input.onStage?.('comparing');
       try {
         const result = await ready.compare(input.reference.bytes, input.live, { sourceType: 'IDPic', targetType: 'FacePic' });
         if (input.signal?.aborted) return aborted();
         const threshold = thresholdForFar(ready.calibration, far);
-        return { kind: 'compared', score: result.SimilarityScore, threshold, far, pass: result.SimilarityScore > threshold };
+        return { kind: 'compared', score: result.SimilarityScore, threshold, far };
       } catch (error) {
-        if (error instanceof FaceError) return { kind: 'error', reason: error.code, message: error.message };
+        if (error instanceof FaceError) return failed(error);
         throw error;
       }
     },

@@ -1,3 +1,4 @@
+import type { VerifyReason } from '../../../contract';
 import type { ChipPhoto, HeldCard } from '../reader/types';
 
 export interface VerifyInput {
@@ -11,15 +12,27 @@ export interface VerifyInput {
 }
 
 export type VerifyOutcome =
-  /** score/threshold are null when the service decided without disclosing them (cloudauth RPMin review). */
-  | { kind: 'compared'; score: number | null; threshold: number | null; far: number | null; pass: boolean }
-  /** reason is a spec error code (Error.NoFaceDetected, …) or a provider code; message is for the operator. */
-  | { kind: 'error'; reason: string; message: string };
+  /** A score and the threshold at the configured FAR: the verify service applies the pass rule, not the provider. */
+  | { kind: 'compared'; score: number; threshold: number; far: number }
+  /** The service decided under its own policy (cloudauth RPMin): score only when it disclosed one. */
+  | { kind: 'decided'; pass: boolean; score: number | null }
+  /** reason is the kiosk's own spelling; providerCode the provider's raw code (Error.NoFaceDetected, …); message for the operator. */
+  | { kind: 'error'; reason: VerifyReason; providerCode: string | null; message: string };
 
 /** A way to decide whether the live face belongs to the card: the local engine or cloudauth. */
 export interface VerifyProvider {
   readonly name: 'local' | 'cloudauth';
-  status(): { ready: boolean; detail: string };
+  /** loading: not ready yet but will be (models still loading); verify() then waits instead of failing. */
+  status(): { ready: boolean; detail: string; loading?: boolean };
   verify(input: VerifyInput): Promise<VerifyOutcome>;
   close?(): Promise<void>;
+}
+
+/** The kiosk's reason for a face-engine or cloudauth error code. */
+export function reasonForCode(code: string): VerifyReason {
+  if (code === 'Error.NoFaceDetected') return 'no-face';
+  if (/^InvalidParam\.|^Error\.(Image|InvalidImage)|^InvalidImage|^Image/.test(code)) return 'image-invalid';
+  if (code === 'Error.ModelMissing' || code === 'Error.EngineClosed') return 'provider-unavailable';
+  if (code === 'Aborted' || code === 'aborted') return 'cancelled';
+  return 'provider-failed';
 }

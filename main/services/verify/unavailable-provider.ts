@@ -5,6 +5,6 @@ export function createUnavailableProvider(name: VerifyProvider['name'], detail: 
   return {
     name,
     status: () => ({ ready: false, detail }),
-    verify: async () => ({ kind: 'error', reason: 'provider-unavailable', message: detail }),
+    verify: async () => ({ kind: 'error', reason: 'provider-unavailable', providerCode: null, message: detail }),
   };
 }

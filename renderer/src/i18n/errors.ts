@@ -13,6 +13,7 @@ const messages: Record<string, Record<Language, string>> = {
   'camera-failed': { 'zh-CN': '摄像头无法工作，请联系工作人员', en: 'The camera is not working: please call staff' },
   'face-engine-unavailable': { 'zh-CN': '人脸检测无法启动，请联系工作人员', en: 'Face detection could not start: please call staff' },
   'face-detection-failed': { 'zh-CN': '人脸检测出错，请重试', en: 'Face detection failed: please try again' },
+  'challenge-failed': { 'zh-CN': '无法开始活体检测，请重试', en: 'The liveness check could not start: please try again' },
   'submit-failed': { 'zh-CN': '照片提交失败，请重试', en: 'The photo could not be submitted: please try again' },
   'capture-timeout': { 'zh-CN': '未能完成拍摄，请重试', en: 'The photo could not be taken in time: please try again' },
   'card-unsupported': { 'zh-CN': '这不是可识别的身份证件', en: 'This card is not a supported ID card' },

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CaptureSettings, CardPublic, ContractClient, FaceBackend, Language } from '../../../contract';
-import { pickChallenge } from '../../../capture/challenges';
+import type { CaptureSettings, CardPublic, ContractClient, FaceBackend, Language, VerifyChallenge } from '../../../contract';
 import type { Arrow, PromptKey } from '../../../capture/guidance';
 import { CaptureSession, type CapturePhase, type CaptureStep } from '../../../capture/session';
 import type { Box } from '../../../capture/types';
@@ -50,13 +49,6 @@ function looksSame(a: CaptureViewState, b: CaptureViewState): boolean {
 /** system.info reports the renderer's backend; once per page is enough, the engine is shared. */
 let reportedBackend: FaceBackend | null = null;
 
-/** Unpredictable, so a person cannot rehearse the challenge for a replayed video. */
-function secureRandom(): number {
-  const value = new Uint32Array(1);
-  crypto.getRandomValues(value);
-  return value[0]! / 2 ** 32;
-}
-
 export function CaptureScreen({ t, client, card, settings, language, send }: CaptureScreenProps) {
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [engine, setEngine] = useState<LiveDetector | null>(null);
@@ -64,8 +56,11 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   const [view, setView] = useState<CaptureViewState>(initialView);
   const [fps, setFps] = useState(0);
   const speaker = useMemo(() => new PromptSpeaker(), []);
-  // One session per screen: the challenge is drawn once and the clock starts when the screen opens.
-  const session = useMemo(() => new CaptureSession(settings, pickChallenge(settings.activeChallenges, secureRandom), performance.now()), [settings]);
+  // Main draws the challenge (the page only performs it) and will accept one answer to it, in time.
+  const [issued, setIssued] = useState<VerifyChallenge | null>(null);
+  const opened = useMemo(() => performance.now(), []);
+  // One session per screen: the challenge is main's, kept across restarts; the clock starts when the screen opens.
+  const session = useMemo(() => (issued ? new CaptureSession(settings, issued.challenge, opened) : null), [settings, issued, opened]);
   const finished = useRef(false);
   const screenRef = useRef<HTMLElement>(null);
 
@@ -74,6 +69,21 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
     finished.current = true;
     send({ type: 'CAPTURE_FAILED', error: { code, message } });
   }, [send]);
+
+  useEffect(() => {
+    let cancelled = false;
+    client.invoke('verify.challenge', { cardId: card.cardId }).then(
+      (challenge) => {
+        if (!cancelled) setIssued(challenge);
+      },
+      (error: Error) => {
+        if (!cancelled) fail('challenge-failed', error.message);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, card.cardId, fail]);
 
   useEffect(() => {
     let cancelled = false;
@@ -98,10 +108,11 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   }, [settings.preferredBackend, client, fail]);
 
   const submit = useCallback(async ({ step, jpegBase64 }: CapturedFrame) => {
-    if (finished.current || !step.result) return;
+    if (finished.current || !step.result || !issued) return;
     try {
       const { verificationId } = await client.invoke('verify.submit', {
         cardId: card.cardId,
+        challengeId: issued.challengeId,
         image: { mime: 'image/jpeg', base64: jpegBase64 },
         liveness: step.result.liveness,
       });
@@ -110,13 +121,13 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
     } catch (error) {
       fail('submit-failed', (error as Error).message);
     }
-  }, [client, card.cardId, send, fail]);
+  }, [client, card.cardId, issued, send, fail]);
 
   const handlers = useRef({ submit, fail, language });
   handlers.current = { submit, fail, language };
 
   useEffect(() => {
-    if (!video || !engine) return;
+    if (!video || !engine || !session) return;
     const loop = new CaptureLoop(video, engine, session, {
       onStep: (step: CaptureStep) => {
         const next: CaptureViewState = {
@@ -159,7 +170,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   return (
     <main
       ref={screenRef} className="screen capture" data-screen="capture" data-testid="capture-screen"
-      data-capture-phase={view.phase} data-prompt={view.prompt} data-challenge={session.challenge ?? 'none'}
+      data-capture-phase={view.phase} data-prompt={view.prompt} data-challenge={session ? (session.challenge ?? 'none') : ''}
       data-backend={engine?.backend ?? ''} data-loop-fps={fps.toFixed(1)}
     >
       <h1>{t('captureTitle')}</h1>

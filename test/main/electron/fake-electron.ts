@@ -25,6 +25,7 @@ export class FakeBrowserWindow extends EventEmitter {
   loadURL = vi.fn(async (_url: string) => undefined);
   show = vi.fn();
   focus = vi.fn();
+  removeMenu = vi.fn();
   isDestroyed = () => false;
   constructor(readonly options: Record<string, any>) {
     super();

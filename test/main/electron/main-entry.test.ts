@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -8,15 +8,16 @@ import { repoRoot } from '../../support/test-kiosk';
 const electron = vi.hoisted(() => ({ current: {} as Record<string, any> }));
 // Each test installs a fresh fake; the getters read whichever is current.
 vi.mock('electron', () => {
-  const keys = ['app', 'BrowserWindow', 'ipcMain', 'session', 'protocol', 'powerSaveBlocker'];
+  const keys = ['app', 'BrowserWindow', 'ipcMain', 'session', 'protocol', 'powerSaveBlocker', 'Menu'];
   const mod: Record<string, unknown> = {};
   for (const key of keys) Object.defineProperty(mod, key, { enumerable: true, get: () => electron.current[key] });
   return mod;
 });
 
-function fakeElectron(lock: boolean) {
+function fakeElectron(lock: boolean, packaged = false) {
   const app = new FakeApp();
   app.lock = lock;
+  app.isPackaged = packaged;
   app.getAppPath.mockReturnValue(repoRoot);
   return {
     app,
@@ -25,6 +26,7 @@ function fakeElectron(lock: boolean) {
     session: { defaultSession: new FakeSession() },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     powerSaveBlocker: { start: vi.fn(() => 7), stop: vi.fn() },
+    Menu: { setApplicationMenu: vi.fn() },
   };
 }
 
@@ -33,6 +35,8 @@ describe('Electron main entry (mocked electron module)', () => {
     vi.resetModules();
     FakeBrowserWindow.instances = [];
     process.env.RENZHENG_DATA_DIR = mkdtempSync(join(tmpdir(), 'rz-electron-'));
+    // cloudauth (unconfigured) rather than the local engine: no face worker to load and stop.
+    writeFileSync(join(process.env.RENZHENG_DATA_DIR, 'settings.json'), JSON.stringify({ verify: { provider: 'cloudauth' } }));
     process.env.RENZHENG_LOG_LEVEL = 'error';
   });
   afterEach(() => {
@@ -54,8 +58,22 @@ describe('Electron main entry (mocked electron module)', () => {
     const win = FakeBrowserWindow.instances[0]!;
     expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, preload: join(repoRoot, 'out/preload/index.cjs') });
     expect(win.loadURL).toHaveBeenCalledWith('app://kiosk/index.html');
-    e.app.emit('before-quit');
+    expect(e.Menu.setApplicationMenu).not.toHaveBeenCalled();
+    const quit = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    e.app.emit('before-quit', quit);
+    // The quit waits for the services (the audit database closes first), then happens.
+    expect(quit.defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(e.app.quit).toHaveBeenCalled());
     expect(e.powerSaveBlocker.stop).toHaveBeenCalledWith(7);
+  });
+
+  it('has no application menu when packaged (kiosk mode)', async () => {
+    const e = (electron.current = fakeElectron(true, true));
+    await import('../../../main/index');
+    await vi.waitFor(() => expect(FakeBrowserWindow.instances).toHaveLength(1));
+    expect(e.Menu.setApplicationMenu).toHaveBeenCalledWith(null);
+    e.app.emit('before-quit', { preventDefault() {} });
+    await vi.waitFor(() => expect(e.app.quit).toHaveBeenCalled());
   });
 
   it('quits at once when another instance holds the lock', async () => {

@@ -1,13 +1,15 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { App, IpcMain, Session } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../../contract';
 import { createAppProtocolHandler } from '../../../main/electron/app-protocol';
 import { registerContractIpc } from '../../../main/electron/ipc';
 import { installPermissionHandlers, isPermissionAllowed, lockDownWebContents } from '../../../main/electron/security';
 import { createKioskWindow, kioskWindowOptions } from '../../../main/electron/window';
+import { isAppOrigin } from '../../../main/electron/origin';
+import { quitAfterStopping } from '../../../main/electron/quit';
 import { createDispatcher } from '../../../contract/dispatcher';
 import { createTestKiosk, quietLog } from '../../support/test-kiosk';
 import { FakeApp, FakeBrowserWindow, FakeIpcMain, FakeSession, FakeWebContents } from './fake-electron';
@@ -25,13 +27,61 @@ describe('Electron window', () => {
     expect([packaged.kiosk, packaged.fullscreen, packaged.webPreferences!.devTools]).toEqual([true, true, false]);
   });
 
-  it('reloads the page when the render process dies', () => {
-    const win = createKioskWindow(FakeBrowserWindow as never, { preloadPath: '/p', packaged: true, url: 'app://kiosk/index.html' }) as unknown as FakeBrowserWindow;
+  it('reloads the page when the render process dies, waiting longer after each crash', () => {
+    const timers: { run: () => void; ms: number }[] = [];
+    const win = createKioskWindow(FakeBrowserWindow as never, { preloadPath: '/p', packaged: true, url: 'app://kiosk/index.html' }, {
+      now: () => 0, setTimer: (run, ms) => timers.push({ run, ms }),
+    }) as unknown as FakeBrowserWindow;
     expect(win.loadURL).toHaveBeenCalledWith('app://kiosk/index.html');
     win.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
+    win.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
+    expect(timers.map((t) => t.ms)).toEqual([500, 1000]);
+    expect(win.webContents.reload).not.toHaveBeenCalled();
+    timers[0]!.run();
     expect(win.webContents.reload).toHaveBeenCalledTimes(1);
     win.emit('ready-to-show');
     expect(win.show).toHaveBeenCalled();
+  });
+
+  it('shows the out-of-service page instead of reloading a page that keeps crashing', async () => {
+    let clock = 0;
+    const win = createKioskWindow(FakeBrowserWindow as never, { preloadPath: '/p', packaged: true, url: 'app://kiosk/index.html' }, {
+      now: () => clock, setTimer: (run) => run(),
+    }) as unknown as FakeBrowserWindow;
+    for (let i = 0; i < 4; i++) {
+      clock += 1000;
+      win.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
+    }
+    expect(win.webContents.reload).toHaveBeenCalledTimes(3);
+    expect(win.loadURL).toHaveBeenLastCalledWith('app://kiosk/out-of-service.html');
+    const page = await createAppProtocolHandler(mkdtempSync(join(tmpdir(), 'rz-empty-')))(new Request('app://kiosk/out-of-service.html'));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/暂停服务[\s\S]*Out of service/);
+  });
+
+  it('removes the window menu (reload, zoom, devtools accelerators) in kiosk mode', () => {
+    const packaged = createKioskWindow(FakeBrowserWindow as never, { preloadPath: '/p', packaged: true, url: 'x' }) as unknown as FakeBrowserWindow;
+    const dev = createKioskWindow(FakeBrowserWindow as never, { preloadPath: '/p', packaged: false, url: 'x' }) as unknown as FakeBrowserWindow;
+    expect(packaged.removeMenu).toHaveBeenCalled();
+    expect(dev.removeMenu).not.toHaveBeenCalled();
+  });
+
+  it('holds the quit until the services have stopped, then quits once', async () => {
+    const app = new FakeApp();
+    let release!: () => void;
+    const stop = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+    quitAfterStopping(app as unknown as App, stop, quietLog);
+    const first = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    app.emit('before-quit', first);
+    app.emit('before-quit', { preventDefault() {} });
+    expect(first.defaultPrevented).toBe(true);
+    expect(stop).toHaveBeenCalledTimes(1);
+    expect(app.quit).not.toHaveBeenCalled();
+    release();
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1));
+    const last = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    app.emit('before-quit', last);
+    expect(last.defaultPrevented).toBe(false);
   });
 });
 
@@ -56,7 +106,29 @@ describe('Electron permissions and navigation', () => {
     expect(answers).toEqual([true, false, false]);
     expect(session.checkHandler!(wc, 'media', 'app://kiosk', {})).toBe(true);
     expect(session.checkHandler!(wc, 'media', 'https://evil.example', {})).toBe(false);
+    expect(session.checkHandler!(wc, 'media', 'app://kiosk.evil.example', {})).toBe(false);
     expect(session.deviceHandler!()).toBe(false);
+  });
+
+  it('compares origins exactly, never as a prefix', () => {
+    expect(isAppOrigin('app://kiosk/index.html')).toBe(true);
+    expect(isAppOrigin('app://kiosk')).toBe(true);
+    for (const other of ['app://kiosk.evil.example/', 'app://kiosk@evil.example/', 'app://user:pw@kiosk/', 'app://kiosk:8080/', 'apps://kiosk/', 'https://kiosk/', 'not a url', '', null]) {
+      expect(isAppOrigin(other)).toBe(false);
+    }
+    expect(isPermissionAllowed('media', 'app://kiosk.evil.example/', { mediaTypes: ['video'] })).toBe(false);
+  });
+
+  it('blocks subframe navigation away from the app (will-frame-navigate)', () => {
+    const app = new FakeApp();
+    lockDownWebContents(app as unknown as App);
+    const contents = new FakeWebContents();
+    app.emit('web-contents-created', {}, contents);
+    const away = { url: 'https://evil.example/', isMainFrame: false, defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const inside = { url: 'app://kiosk/index.html', isMainFrame: false, defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    contents.emit('will-frame-navigate', away);
+    contents.emit('will-frame-navigate', inside);
+    expect([away.defaultPrevented, inside.defaultPrevented]).toEqual([true, false]);
   });
 
   it('blocks navigation away from the app and every new window', () => {
@@ -88,6 +160,8 @@ describe('app:// protocol', () => {
     const page = await handle(new Request('app://kiosk/'));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    // The Electron page reaches main over IPC only: its CSP allows no WebSocket.
+    expect(page.headers.get('content-security-policy')).not.toMatch(/ws:/);
     const model = await handle(new Request('app://kiosk/human/models/blazeface.json'));
     expect([model.status, model.headers.get('content-type')]).toEqual([200, 'application/json']);
   });
@@ -120,6 +194,7 @@ describe('contract over Electron IPC', () => {
   it('refuses calls from frames that are not our app', async () => {
     const { invoke } = setup();
     expect(await invoke('https://evil.example/', 'system.info', {})).toMatchObject({ ok: false });
+    expect(await invoke('app://kiosk.evil.example/index.html', 'system.info', {})).toMatchObject({ ok: false });
   });
 
   it('forwards main events to the window', async () => {

@@ -6,10 +6,10 @@ import { createWsClient } from '../../../renderer/src/contract-client/ws-client'
 import { startTestWebHost } from '../../support/test-kiosk';
 
 // The browser WebSocket API, as the renderer uses it, provided by `ws` with the page's Origin.
-function browserLikeWebSocket(origin: string): typeof globalThis.WebSocket {
+function browserLikeWebSocket(origin: string, cookie: string): typeof globalThis.WebSocket {
   return class extends WebSocket {
     constructor(url: string) {
-      super(url, { origin });
+      super(url, { origin, headers: { cookie } });
     }
   } as unknown as typeof globalThis.WebSocket;
 }
@@ -20,7 +20,8 @@ describe('renderer WebSocket contract client', () => {
   beforeAll(async () => {
     host = await startTestWebHost();
     const url = new URL(host.url);
-    client = createWsClient(`ws://${url.host}/contract?token=${host.token}`, { WebSocketImpl: browserLikeWebSocket(url.origin) });
+    // The browser sends the HttpOnly cookie it got for the opening code; this stand-in sends it by hand.
+    client = createWsClient(`ws://${url.host}/contract`, { WebSocketImpl: browserLikeWebSocket(url.origin, `renzheng_token=${host.token}`) });
   });
   afterAll(async () => {
     client.close();
@@ -34,7 +35,7 @@ describe('renderer WebSocket contract client', () => {
   });
 
   it('turns error envelopes into ContractError with the code', async () => {
-    const error = await client.invoke('verify.submit', { cardId: 'gone', image: { mime: 'image/jpeg', base64: 'AA==' }, liveness: { passed: true, challenge: null, checks: [], durationMs: 0 } }).catch((e: unknown) => e);
+    const error = await client.invoke('verify.submit', { cardId: 'gone', challengeId: 'x', image: { mime: 'image/jpeg', base64: '/9j/4AAQ' }, liveness: { passed: true, challenge: null, checks: [], durationMs: 0 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContractError);
     expect((error as ContractError).code).toBe('not-found');
   });

@@ -3,7 +3,7 @@ import type { CardPublic, VerifyResult } from '../../../contract';
 import { initialState, timeoutFor, transition, type FlowEvent, type FlowState } from '../../../renderer/src/flow/machine';
 
 const card: CardPublic = { cardId: 'c1', type: 'resident', name: 'x', sex: 'male', idNumberMasked: 'm', validUntil: 'long-term', expired: false, photo: null, warnings: [] };
-const result: VerifyResult = { verificationId: 'v1', verdict: 'pass', provider: 'local', score: 90, threshold: 70, far: 0.001, reason: null, message: null };
+const result: VerifyResult = { verificationId: 'v1', verdict: 'pass', provider: 'local', score: 90, threshold: 70, far: 0.001, reason: null, providerCode: null, message: null };
 const run = (events: FlowEvent[], from: FlowState = initialState) => events.reduce(transition, from);
 
 describe('kiosk flow', () => {

@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,8 +16,10 @@ const record: VerificationRecord = {
     readAt: 0,
   },
   live: Buffer.from('jpeg-bytes'),
-  submit: { cardId: 'c1', image: { mime: 'image/jpeg', base64: 'AA==' }, liveness: { passed: true, challenge: 'blink', checks: [{ name: 'antispoof', ran: true, score: 0.9, threshold: 0.5, passed: true }], durationMs: 1 } },
-  result: { verificationId: 'v1', verdict: 'pass', provider: 'local', score: 91.2, threshold: 72, far: 0.001, reason: null, message: null },
+  submit: { cardId: 'c1', challengeId: 'ch1', image: { mime: 'image/jpeg', base64: '/9j/4AAQ' }, liveness: { passed: true, challenge: 'blink', checks: [{ name: 'antispoof', ran: true, score: 0.9, threshold: 0.5, passed: true }], durationMs: 1 } },
+  result: { verificationId: 'v1', verdict: 'pass', provider: 'local', score: 91.2, threshold: 72, far: 0.001, reason: null, providerCode: null, message: null },
+  provider: 'local',
+  detail: null,
 };
 
 describe('AuditStore', () => {
@@ -37,5 +40,37 @@ describe('AuditStore', () => {
     store.record(record);
     expect(store.imageCount()).toBe(1);
     store.close();
+  });
+});
+
+describe('AuditStore across a crash', () => {
+  it('shows a verification killed with -9 during comparing as interrupted after a restart', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rz-audit-kill-')), 'audit.sqlite');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'stall-kiosk.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('comparing') && resolve());
+      child.on('exit', (code) => reject(new Error(`the stalled kiosk exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const restarted = new AuditStore(file, false);
+    expect(restarted.interruptedOnOpen).toBe(1);
+    const [row] = restarted.recent();
+    expect(row).toMatchObject({ verdict: 'error', reason: 'interrupted', id_number_masked: '110105********002X', detail: expect.stringMatching(/stopped before this verification finished/) });
+    restarted.close();
+  }, 60_000);
+
+  it('creates the database owner-only even under umask 022', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'rz-audit-mode-')), 'data');
+    const old = process.umask(0o022);
+    try {
+      const store = new AuditStore(join(dir, 'audit.sqlite'), false);
+      store.record(record);
+      store.close();
+    } finally {
+      process.umask(old);
+    }
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'audit.sqlite')).mode & 0o777).toBe(0o600);
   });
 });

@@ -45,20 +45,23 @@ const input = (extra: Partial<VerifyInput> = {}): VerifyInput => ({
 });
 
 describe('local verify provider (decision rule)', () => {
-  it('passes only above the calibrated threshold of the chosen FAR, sending the chip as IDPic', async () => {
+  it('reports the score with the calibrated threshold of the chosen FAR, sending the chip as IDPic', async () => {
     const threshold = calibration.thresholds['0.001'].score;
     const above = fakeEngine(threshold + 0.01);
     const provider = createLocalProvider({ engine: above });
-    expect(await provider.verify(input())).toEqual({ kind: 'compared', score: threshold + 0.01, threshold, far: 0.001, pass: true });
+    expect(await provider.verify(input())).toEqual({ kind: 'compared', score: threshold + 0.01, threshold, far: 0.001 });
     expect(above.calls[0]).toEqual({ sourceType: 'IDPic', targetType: 'FacePic' });
-    const at = await createLocalProvider({ engine: fakeEngine(threshold) }).verify(input());
-    expect(at).toMatchObject({ kind: 'compared', pass: false });
+
   });
 
   it('uses a stricter threshold for a smaller FAR', async () => {
     const score = (calibration.thresholds['0.01'].score + calibration.thresholds['0.0001'].score) / 2;
-    expect(await createLocalProvider({ far: 0.01, engine: fakeEngine(score) }).verify(input())).toMatchObject({ pass: true, far: 0.01 });
-    expect(await createLocalProvider({ far: 0.0001, engine: fakeEngine(score) }).verify(input())).toMatchObject({ pass: false, far: 0.0001 });
+    const loose = await createLocalProvider({ far: 0.01, engine: fakeEngine(score) }).verify(input());
+    const strict = await createLocalProvider({ far: 0.0001, engine: fakeEngine(score) }).verify(input());
+    expect(loose).toMatchObject({ kind: 'compared', far: 0.01, threshold: calibration.thresholds['0.01'].score });
+    expect(strict).toMatchObject({ kind: 'compared', far: 0.0001, threshold: calibration.thresholds['0.0001'].score });
+    expect(score).toBeGreaterThan(calibration.thresholds['0.01'].score);
+    expect(score).toBeLessThan(calibration.thresholds['0.0001'].score);
   });
 
   it('rejects an uncalibrated FAR at construction', () => {
@@ -67,19 +70,19 @@ describe('local verify provider (decision rule)', () => {
 
   it('reports engine errors with the cloudauth code and never a pass', async () => {
     const provider = createLocalProvider({ engine: fakeEngine(new FaceError('Error.NoFaceDetected', 'No face was detected in the image.')) });
-    expect(await provider.verify(input())).toEqual({ kind: 'error', reason: 'Error.NoFaceDetected', message: 'No face was detected in the image.' });
+    expect(await provider.verify(input())).toEqual({ kind: 'error', reason: 'no-face', providerCode: 'Error.NoFaceDetected', message: 'No face was detected in the image.' });
   });
 
   it('reports a failed engine start in status() and in every verification', async () => {
     const provider = createLocalProvider({ engine: Promise.reject(new FaceError('Error.ModelMissing', 'models gone')) });
-    expect(await provider.verify(input())).toMatchObject({ kind: 'error', reason: 'Error.ModelMissing' });
+    expect(await provider.verify(input())).toMatchObject({ kind: 'error', reason: 'provider-unavailable', providerCode: 'Error.ModelMissing' });
     expect(provider.status()).toEqual({ ready: false, detail: 'Local face engine failed to start: models gone' });
   });
 
   it('stops when the verification is cancelled, and reports stages', async () => {
     const controller = new AbortController();
     controller.abort();
-    expect(await createLocalProvider({ engine: fakeEngine(99) }).verify(input({ signal: controller.signal }))).toMatchObject({ kind: 'error', reason: 'aborted' });
+    expect(await createLocalProvider({ engine: fakeEngine(99) }).verify(input({ signal: controller.signal }))).toMatchObject({ kind: 'error', reason: 'cancelled' });
     const stages: string[] = [];
     await createLocalProvider({ engine: fakeEngine(99) }).verify(input({ onStage: (s) => stages.push(s) }));
     expect(stages).toEqual(['preparing', 'comparing']);
@@ -102,10 +105,11 @@ describe('local verify provider on the real face engine (worker thread)', () => 
     const linda = await readFile(join(fixtures, 'person-linda.jpg'));
     const same = await provider.verify(input({ reference: { mime: 'image/jpeg', bytes: vlado }, live: vlado1 }));
     const other = await provider.verify(input({ reference: { mime: 'image/jpeg', bytes: vlado }, live: linda }));
-    expect(same).toMatchObject({ kind: 'compared', pass: true });
-    expect(other).toMatchObject({ kind: 'compared', pass: false });
+    if (same.kind !== 'compared' || other.kind !== 'compared') throw new Error(`expected comparisons, got ${same.kind} and ${other.kind}`);
+    expect(same.score).toBeGreaterThanOrEqual(same.threshold);
+    expect(other.score).toBeLessThan(other.threshold);
     expect(provider.status().ready).toBe(true);
     const background = await readFile(join(fixtures, 'background.jpg'));
-    expect(await provider.verify(input({ live: background, reference: { mime: 'image/jpeg', bytes: vlado } }))).toMatchObject({ kind: 'error', reason: 'Error.NoFaceDetected' });
+    expect(await provider.verify(input({ live: background, reference: { mime: 'image/jpeg', bytes: vlado } }))).toMatchObject({ kind: 'error', reason: 'no-face', providerCode: 'Error.NoFaceDetected' });
   });
 });
