@@ -6,7 +6,9 @@ import type { RgbImage } from './image/rgb';
 // that means "a different person"; it gives no evidence either way. The engine refuses it with
 // Error.FaceQualityTooLow and the kiosk asks for another capture. Pure: landmarks and pixels in, verdict out.
 
-export type QualityReason = 'small' | 'blurred' | 'turned';
+import type { FaceQualityReason } from './errors';
+
+export type QualityReason = FaceQualityReason;
 
 export interface QualityLimits {
   /** Eye-centre distance in source pixels. A chip photo (102x126) has about 25 px; below this there is no face detail left. */
@@ -21,7 +23,7 @@ export interface QualityLimits {
  * Limits set on the bake-off's fixtures (bench/results/accuracy.json, "quality"), loose enough that no
  * usable chip mimic or live photo of the colour fixtures is refused.
  */
-export const DEFAULT_QUALITY_LIMITS: QualityLimits = { minEyeDistance: 12, minSharpness: 4, maxTurn: 0.5 };
+export const DEFAULT_QUALITY_LIMITS: QualityLimits = { minEyeDistance: 12, minSharpness: 25, maxTurn: 0.6 };
 
 /** Eyes this far apart in the sharpness sample: about a chip photo's own resolution, so sharp chips pass. */
 const SAMPLE_EYES = 20;

@@ -7,6 +7,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Cli
   sim: { summary: 'sim --pty PATH [--card card.json] [--faults …]', load: () => import('./sim') },
   cloudauth: { summary: 'cloudauth ACTION --endpoint URL --key-id ID --key-secret SECRET [Name=Value …]', load: () => import('./cloudauth') },
   compare: { summary: 'compare SOURCE TARGET [--provider local|cloudauth …] | compare --pairs FILE', load: () => import('./compare') },
+  calibrate: { summary: 'calibrate --pairs FILE --out FILE [--far 0.001]  (site calibration from consented labelled pairs)', load: () => import('./calibrate') },
 };
 
 export function usage(): string {

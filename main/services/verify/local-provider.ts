@@ -55,6 +55,10 @@ export function createLocalProvider(options: LocalProviderOptions = {}): VerifyP
         const threshold = thresholdForFar(ready.calibration, far);
         return { kind: 'compared', score: result.SimilarityScore, threshold, far, pass: result.SimilarityScore > threshold };
       } catch (error) {
+        // A face that cannot be judged is not a mismatch: a live photo can be taken again; a chip photo cannot.
+        if (error instanceof FaceError && error.quality) {
+          return { kind: 'error', reason: error.quality.image === 'FacePic' ? 'capture-again' : 'chip-photo-unusable', message: error.message };
+        }
         if (error instanceof FaceError) return { kind: 'error', reason: error.code, message: error.message };
         throw error;
       }

@@ -4,7 +4,13 @@ import type { Translate } from './types';
 export function ResultScreen({ t, result, onDone }: { t: Translate; result: VerifyResult; onDone(): void }) {
   const title = result.verdict === 'pass' ? t('resultPass') : result.verdict === 'fail' ? t('resultFail') : t('resultError');
   const why =
-    result.reason === 'liveness-failed' ? t('resultLiveness') : result.reason === 'face-mismatch' ? t('resultMismatch') : result.message;
+    result.reason === 'liveness-failed'
+      ? t('resultLiveness')
+      : result.reason === 'face-mismatch'
+        ? t('resultMismatch')
+        : result.reason === 'capture-again'
+          ? t('resultCaptureAgain')
+          : result.message;
   return (
     <main className={`screen result ${result.verdict}`} data-screen="result" data-verdict={result.verdict}>
       <div className="verdict-icon" aria-hidden="true" />
