@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FivePoints, LandmarkSet } from '../align';
 import { FaceError } from '../errors';
 
@@ -59,9 +59,10 @@ export function parseManifest(json: unknown, dir: string, where = dir): ModelMan
 
 /** The folders searched for manifests: the shipped models, then any the operator adds (later wins). */
 export function shippedModelsDir(): string {
-  // From the TS sources: face/models; from the bundle: out/main/models (electron.vite.config.ts copies them).
+  // From the TS sources (face/onnx): face/models; from the bundle (out/main or out/main/chunks): out/main/face-models,
+  // which electron.vite.config.ts copies there.
   const here = import.meta.dirname;
-  for (const dir of [join(here, '..', 'models'), join(here, 'models'), resolve(here, '..', '..', 'face', 'models')]) {
+  for (const dir of [join(here, '..', 'models'), join(here, 'face-models'), join(here, '..', 'face-models')]) {
     if (existsSync(join(dir, 'NOTICE'))) return dir;
   }
   throw new FaceError('Error.ModelMissing', `The face models folder was not found next to ${here}; rebuild (npm run build) or reinstall.`);
