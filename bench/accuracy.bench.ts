@@ -60,7 +60,8 @@ function unit(v: number[]): Vec {
 type Points = 'yunet' | 'lm0009';
 function onnxVector(view: OnnxView | null, points: Points, flip: boolean, gate: boolean): Vec | null {
   if (!view) return null;
-  if (gate && qualityProblem(view.quality, DEFAULT_QUALITY_LIMITS)) return null;
+  // The engine measures quality on the points it aligns on.
+  if (gate && qualityProblem(points === 'yunet' ? view.yunetQuality : view.quality, DEFAULT_QUALITY_LIMITS)) return null;
   const e = view[points];
   return unit(flip ? e.plain.map((x, k) => x + e.mirrored[k]!) : e.plain);
 }
@@ -78,11 +79,17 @@ const LEGACY: Candidate = {
   similarity: (a, b) => fusedSimilarity(a, b, legacyCalibration.model.members),
 };
 
-/** The adopted configuration: YuNet → landmarks-0009 → 0095 with flip TTA, quality gate on. */
-const ADOPTED = onnx('0095 / 0009 points + flip + quality gate (adopted)', 'lm0009', true, true);
+/**
+ * The adopted configuration: YuNet's own five points → 0095, one crop, quality gate on. Chosen from the table this
+ * bench prints ("summed over 6 folds"): at the thresholds that keep their promise on every set, re-measuring the
+ * points with landmarks-0009 and flip test-time augmentation did not lower false rejects at FAR 0.001 and raised
+ * them at 0.0001, and each costs time.
+ */
+const BEST_UNGATED = onnx('0095 / YuNet points', 'yunet', false);
+const ADOPTED = onnx('0095 / YuNet points + quality gate (adopted)', 'yunet', false, true);
 const CANDIDATES: Candidate[] = [
   LEGACY,
-  onnx('0095 / YuNet points', 'yunet', false),
+  BEST_UNGATED,
   onnx('0095 / YuNet points + flip', 'yunet', true),
   onnx('0095 / 0009 points', 'lm0009', false),
   onnx('0095 / 0009 points + flip', 'lm0009', true),
@@ -179,10 +186,24 @@ export default {
     };
     say(`sets: ${collected.map((s) => `${s.set} ${s.photos.length} photos (no face: chip ${s.onnx.filter((o) => !o.chip).length}, full ${s.onnx.filter((o) => !o.full).length})`).join('; ')}`);
 
+    // What the quality gate refuses (measured on YuNet's points, as the engine does), per set and view.
+    const refusals = collected.map((s) => {
+      const count = (view: 'chip' | 'full') => {
+        const by: Record<string, number> = {};
+        for (const o of s.onnx) {
+          const r = o[view] ? qualityProblem(o[view]!.yunetQuality, DEFAULT_QUALITY_LIMITS) : null;
+          if (r) by[r] = (by[r] ?? 0) + 1;
+        }
+        return Object.entries(by).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+      };
+      return `${s.set}: chip ${count('chip')}; full ${count('full')}`;
+    });
+    say(`quality gate (${JSON.stringify(DEFAULT_QUALITY_LIMITS)}) refuses: ${refusals.join('; ')}`);
+
     // 1. Every candidate on every set, all pairs (rates read off each set's own impostors: no calibration).
     const scored = new Map<string, ScoredSet[]>();
     for (const c of CANDIDATES) if (c !== LEGACY || collected.every((s) => s.legacy)) scored.set(c.name, score(collected, c));
-    if (scored.has(LEGACY.name)) scored.set('fusion z-mean(old engine + 0095 / 0009 + flip)', fuse(scored.get(LEGACY.name)!, score(collected, CANDIDATES[4]!)));
+    if (scored.has(LEGACY.name)) scored.set('fusion z-mean(old engine + 0095 / YuNet points)', fuse(scored.get(LEGACY.name)!, scored.get(BEST_UNGATED.name)!));
     const rows: string[][] = [];
     for (const [name, sets] of scored) {
       for (const s of sets) {
@@ -197,24 +218,28 @@ export default {
     }
     say(`\n## Every candidate, all pairs of each set (thresholds read off that set's own impostors)\n\n${table(['candidate', 'set', 'EER', 'FRR@FAR1%', 'FRR@FAR0.1%', 'FRR@FAR0.01%', 'genuine', 'impostor'], rows)}`);
 
-    // 2. Calibrated thresholds per candidate (shipped fold) and what they cost on the validation halves.
+    // 2. Calibrated thresholds per candidate, and what they cost on the validation halves: summed over all six folds
+    //    (one fold's few hundred genuine pairs move by a few pairs between candidates; six folds steady that).
     const costRows: string[][] = [];
     for (const [name, sets] of scored) {
-      const f = runFold(sets, SHIPPED_FOLD);
+      const folds = [SHIPPED_FOLD, ...ROTATIONS].map((f) => runFold(sets, f));
       for (const far of ['0.001', '0.0001']) {
-        const v = f.validation[far]!;
-        const worst = Math.max(...v.map((m) => m.far.rate / Number(far)));
-        const frr = (set: string) => v.find((m) => m.set === set);
-        costRows.push([name, far, f.thresholds.find((t) => String(t.far) === far)!.decidedBy, `${worst.toFixed(2)}x`, ...['colour', 'lfw-dev'].map((set) => (frr(set) ? `${pct(frr(set)!.frr)} (${frr(set)!.rejected}/${frr(set)!.genuine})` : '-'))]);
+        const worst = Math.max(...folds.flatMap((f) => f.validation[far]!.filter((m) => m.set !== 'colour' && m.set !== 'colour-gray').map((m) => m.far.rate / Number(far))));
+        const frr = (set: string) => {
+          const ms = folds.flatMap((f) => f.validation[far]!.filter((m) => m.set === set));
+          const rejected = ms.reduce((a, m) => a + m.rejected, 0), genuine = ms.reduce((a, m) => a + m.genuine, 0);
+          return genuine ? `${pct(rejected / genuine)} (${rejected}/${genuine})` : '-';
+        };
+        costRows.push([name, far, `${worst.toFixed(2)}x`, frr('colour'), frr('colour-gray'), frr('lfw-dev')]);
       }
     }
-    say(`\n## Thresholds from the calibration half (seed ${SHIPPED_FOLD.seed}, half ${SHIPPED_FOLD.half}) and their cost on the validation half\n\n${table(['candidate', 'FAR', 'set deciding', 'worst FAR/nominal', 'FRR colour', 'FRR lfw-dev'], costRows)}`);
+    say(`\n## Thresholds from each calibration half, cost on the validation halves, summed over ${1 + ROTATIONS.length} folds\n\n${table(['candidate', 'FAR', 'worst FAR/nominal (lfw, cn)', 'FRR colour', 'FRR colour-gray', 'FRR lfw-dev'], costRows)}`);
 
     // 3. The adopted candidate: protocols of the colour fixtures.
     const adopted = scored.get(ADOPTED.name)!;
     const colourIndex = collected.findIndex((s) => s.set === 'colour');
     const protocolRows: string[][] = [];
-    for (const name of [LEGACY.name, CANDIDATES[4]!.name, ADOPTED.name]) {
+    for (const name of [LEGACY.name, BEST_UNGATED.name, ADOPTED.name]) {
       const s = scored.get(name)?.[colourIndex];
       if (!s) continue;
       for (const p of PROTOCOLS) {
@@ -254,11 +279,11 @@ export default {
     // 5. The calibration file.
     const calPooled = adopted.flatMap((s) => pairScores(s, SHIPPED_FOLD).impostor).filter(Number.isFinite);
     const valGenuine = adopted.flatMap((s) => pairScores(s, { seed: SHIPPED_FOLD.seed, half: 1 }).genuine);
-    const member: ModelMember = { id: 'intel-0095', padding: 0, raw: false, metric: 'cosine', flip: true, idPicCrops: 1, landmarks: 'centres', dims: 256, norm: { mean: 0, std: 1 } };
+    const member: ModelMember = { id: 'intel-0095', padding: 0, raw: false, metric: 'cosine', flip: false, idPicCrops: 1, landmarks: 'centres', dims: 256, norm: { mean: 0, std: 1 } };
     const thresholds = Object.fromEntries(shipped.thresholds.map((t) => [String(t.far), { raw: t.raw, method: t.method }])) as Record<ReportedFar, { raw: number; method: DerivedThreshold['method'] }>;
     const calibration: Calibration = buildCalibration({
       model: { members: [member] },
-      pipeline: { detector: 'yunet-2023mar', landmarks: 'intel-landmarks-0009', quality: DEFAULT_QUALITY_LIMITS },
+      pipeline: { detector: 'yunet-2023mar', landmarks: null, quality: DEFAULT_QUALITY_LIMITS },
       genuine: valGenuine,
       impostor: calPooled,
       thresholds,

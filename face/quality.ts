@@ -50,10 +50,13 @@ export function measureQuality(image: RgbImage, points: FivePoints): QualityMeas
   return { eyeDistance, sharpness, turn };
 }
 
-/** The first limit a face fails, or null when it can be judged. */
+/**
+ * The first limit a face fails, or null when it can be judged. Turn is checked first: a turned head also brings
+ * its eyes closer together in the picture, and "move closer" would be the wrong advice.
+ */
 export function qualityProblem(m: QualityMeasures, limits: QualityLimits = DEFAULT_QUALITY_LIMITS): QualityReason | null {
-  if (m.eyeDistance < limits.minEyeDistance) return 'small';
   if (m.turn > limits.maxTurn) return 'turned';
+  if (m.eyeDistance < limits.minEyeDistance) return 'small';
   if (m.sharpness < limits.minSharpness) return 'blurred';
   return null;
 }

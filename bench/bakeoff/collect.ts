@@ -14,15 +14,19 @@ import { readIdentities, type FaceSet, type FixturePhoto } from './fixtures';
 // around the face YuNet finds in the photo) and the full-size photo, each embedded by every candidate.
 // Results are cached as JSON per (set, candidate, code revision) in the cache folder.
 
-/** Bump when collection changes in a way that makes cached vectors stale. */
-const REVISION = 3;
+/** Bump when collection changes in a way that makes cached vectors stale (each candidate has its own). */
+const REVISION = 4;
+/** The old engine's vectors depend only on the chip mimics, which revision 4 left unchanged. */
+const LEGACY_REVISION = 3;
 
 /** One view of a photo (the chip mimic or the full-size photo) as the ONNX candidate saw it. */
 export interface OnnxView {
   /** 0095 vectors (256 numbers each): aligned on YuNet's five points or on 0009's, plain and mirrored. */
   yunet: { plain: number[]; mirrored: number[] };
   lm0009: { plain: number[]; mirrored: number[] };
+  /** Quality measured on 0009's points and on YuNet's (the engine measures on the points it aligns on). */
   quality: QualityMeasures;
+  yunetQuality: QualityMeasures;
   /** Box size, for the chip-resolution protocol. */
   eyeDistance: number;
 }
@@ -63,6 +67,7 @@ async function onnxView(pipeline: OnnxPipeline, image: RgbImage): Promise<OnnxVi
     yunet: { plain: Array.from(yp!), mirrored: Array.from(ym!) },
     lm0009: { plain: Array.from(lp!), mirrored: Array.from(lm!) },
     quality: measureQuality(image, face.points),
+    yunetQuality: measureQuality(image, face.detectorPoints),
     eyeDistance: Math.hypot(re[0] - le[0], re[1] - le[1]),
   };
 }
@@ -81,9 +86,9 @@ export interface Collectors {
 export async function collectSet(set: FaceSet, collectors: Collectors, cacheDir: string, log: (s: string) => void): Promise<CollectedSet> {
   await mkdir(cacheDir, { recursive: true });
   const photos = await readIdentities(set.dir);
-  const digest = createHash('sha256').update(JSON.stringify({ REVISION, set: set.name, gray: set.gray, files: photos })).digest('hex').slice(0, 12);
-  const onnxPath = join(cacheDir, `v${REVISION}-${set.name}-onnx-${digest}.json`);
-  const legacyPath = join(cacheDir, `v${REVISION}-${set.name}-legacy-${digest}.json`);
+  const digest = (revision: number) => createHash('sha256').update(JSON.stringify({ REVISION: revision, set: set.name, gray: set.gray, files: photos })).digest('hex').slice(0, 12);
+  const onnxPath = join(cacheDir, `v${REVISION}-${set.name}-onnx-${digest(REVISION)}.json`);
+  const legacyPath = join(cacheDir, `v${LEGACY_REVISION}-${set.name}-legacy-${digest(LEGACY_REVISION)}.json`);
 
   let onnx: { photos: OnnxPhoto[]; ms: number };
   if (existsSync(onnxPath)) onnx = JSON.parse(await readFile(onnxPath, 'utf8'));

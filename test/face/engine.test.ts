@@ -84,21 +84,23 @@ describe('face engine: CompareFaces', () => {
     await expect(engine.compare(face, Buffer.from('not an image'))).rejects.toMatchObject({ code: 'InvalidParam.ImageValuePatternError' });
   });
 
-  it('uses the largest face of a group photo', async () => {
+  it('judges only the largest face of a group photo, refusing it when it is turned rather than scoring a smaller one', async () => {
     const group = await read('stock-group-1.jpg');
-    const attributes = await engine.detectAttributes(group, 10);
-    const rects = attributes.FaceInfos.FaceAttributesDetectInfo.map((f) => f.FaceRect);
-    expect(rects.length).toBeGreaterThan(1);
-    const embedding = await engine.embed(group);
-    expect(embedding.faces).toBeGreaterThan(1);
-    // Compare (YuNet) and attributes (Human) use different detectors: their boxes differ by a few pixels, so the
-    // embedded face's centre must fall inside the largest face Human reports.
-    const largest = rects.reduce((a, b) => (b.Width * b.Height > a.Width * a.Height ? b : a));
-    const cx = embedding.box.x + embedding.box.width / 2, cy = embedding.box.y + embedding.box.height / 2;
-    expect(cx).toBeGreaterThan(largest.Left);
-    expect(cx).toBeLessThan(largest.Left + largest.Width);
-    expect(cy).toBeGreaterThan(largest.Top);
-    expect(cy).toBeLessThan(largest.Top + largest.Height);
+    // The largest face in this photo is a head in three-quarter profile.
+    await expect(engine.embed(group)).rejects.toMatchObject({ code: 'Error.FaceQualityTooLow', quality: { reason: 'turned', image: 'FacePic' } });
+    // Two people side by side, one photographed larger: the larger face is the one compared.
+    const big = await sharp(await read('person-vlado1.jpg')).resize({ height: 600 }).toBuffer({ resolveWithObject: true });
+    const small = await sharp(await read('person-linda.jpg')).resize({ height: 300 }).toBuffer({ resolveWithObject: true });
+    const pair = await sharp({ create: { width: big.info.width + small.info.width, height: 600, channels: 3, background: '#808080' } })
+      .composite([{ input: small.data, left: 0, top: 150 }, { input: big.data, left: small.info.width, top: 0 }])
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    const embedding = await engine.embed(pair);
+    expect(embedding.faces).toBe(2);
+    expect(embedding.box.x).toBeGreaterThan(small.info.width);
+    const vlado = (await engine.compare(pair, await read('person-vlado.jpg'))).SimilarityScore;
+    const linda = (await engine.compare(pair, await read('person-linda.jpg'))).SimilarityScore;
+    expect(vlado).toBeGreaterThan(linda);
   });
 });
 

@@ -46,3 +46,9 @@ describe('face quality gate', () => {
     expect(qualityMessage('blurred', m, 'IDPic')).toMatch(/^The chip photo's face is too blurred/);
   });
 });
+
+describe('face quality gate: order', () => {
+  it('calls a turned head turned, not small, though its eyes look close together', () => {
+    expect(qualityProblem({ eyeDistance: 8, sharpness: 500, turn: 1.2 })).toBe('turned');
+  });
+});
