@@ -80,6 +80,7 @@ export function createCalibrateCommand(startEngine: EngineFactory): CliCommand {
       printError(io, engine instanceof FaceError ? engine.code : 'Error.InternalError', engine.message);
       return 2;
     }
+    const skipped: { line: string; reason: string }[] = [];
     try {
       const cache = new Map<string, Promise<FaceEmbedding>>();
       const embed = (path: string, type: string) => {
@@ -88,7 +89,6 @@ export function createCalibrateCommand(startEngine: EngineFactory): CliCommand {
         return cache.get(key)!;
       };
       const scores = { genuine: [] as number[], impostor: [] as number[] };
-      const skipped: { line: string; reason: string }[] = [];
       for (const p of pairs) {
         try {
           const [a, b] = [await embed(p.source, p.sourceType), await embed(p.target, p.targetType)];
@@ -110,7 +110,7 @@ export function createCalibrateCommand(startEngine: EngineFactory): CliCommand {
       return 0;
     } catch (error) {
       if (error instanceof TooFewImpostors) {
-        printError(io, 'InvalidParam.TooFewImpostorPairs', error.message, { have: error.have, need: error.need, far: error.far });
+        printError(io, 'InvalidParam.TooFewImpostorPairs', error.message, { have: error.have, need: error.need, far: error.far, skipped });
         return 2;
       }
       throw error;
