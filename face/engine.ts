@@ -31,7 +31,7 @@ interface Backend {
 /**
  * The local face engine: decode (JPEG/PNG/BMP), detect the largest face, align on five landmarks,
  * embed with the calibrated model(s), score. The calibration chooses the backend: version 3 runs the ONNX
- * pipeline (YuNet → landmarks-0009 → manifest embedders), version 2 the tfjs one (Human → dlib/MobileFaceNet).
+ * pipeline (YuNet → optional landmark model → manifest embedders), version 2 the tfjs one (Human → dlib/MobileFaceNet).
  * Heavy: create it once, in a worker thread (face/worker.ts).
  */
 export class FaceEngine {
@@ -108,7 +108,7 @@ function noFace(): FaceError {
   return new FaceError('Error.NoFaceDetected', 'No face was detected in the image.');
 }
 
-/** YuNet → landmarks → each member's aligned crop (flip TTA when calibrated so), with the quality gate. */
+/** YuNet (→ landmark model, if the calibration names one) → each member's aligned crop (flip TTA when calibrated so), behind the quality gate. */
 function onnxBackend(calibration: Calibration, pipeline: OnnxPipeline): Backend {
   const limits = calibration.pipeline!.quality;
   return {
