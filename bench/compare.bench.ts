@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { makeChipMimic } from '../face/chip-mimic';
 import { startFaceWorker } from '../face/client';
+import type { FaceEmbedding } from '../face/compare';
 import { encodeBmp24 } from '../face/image/bmp';
 import { decodeImage } from '../face/image/decode';
 import { median, metric, type Benchmark, type Metric } from './harness';
@@ -20,6 +21,7 @@ export default {
     const loadStarted = performance.now();
     const engine = await startFaceWorker({ attributes: false }); // the default pool, as the provider starts it
     const loadMs = performance.now() - loadStarted;
+    console.log(`engine: ${engine.calibration.model.members.map((m) => m.id).join('+')}${engine.calibration.pipeline ? ` (${engine.calibration.pipeline.detector} → ${engine.calibration.pipeline.landmarks ?? 'detector points'})` : ' (tfjs)'}`);
     const single = await startFaceWorker({ attributes: false, workers: 1 });
     try {
       const source = await readFile(join(fixtures, 'person-vlado.jpg'));
@@ -39,6 +41,19 @@ export default {
         }
         return ms;
       };
+      // Where the time goes: per stage, in the worker, for each side of the kiosk's compare.
+      const stageMetrics: Metric[] = [];
+      for (const [side, bytes, type] of [['chip', chip, 'IDPic'], ['live', live, 'FacePic'], ['frame640', frame, 'FacePic']] as const) {
+        const runs: NonNullable<FaceEmbedding['stages']>[] = [];
+        for (let i = 0; i < RUNS; i++) runs.push((await single.embed(bytes, type)).stages!);
+        const stage = (name: string, pick: (s: NonNullable<FaceEmbedding['stages']>) => number) =>
+          stageMetrics.push(metric(`stage_${side}_${name}_ms_median`, median(runs.map(pick)), 'ms'));
+        stage('decode', (s) => s.decode);
+        stage('detect', (s) => s.detect);
+        stage('landmarks', (s) => s.landmarks);
+        stage('align', (s) => s.align);
+        for (const model of Object.keys(runs[0]!.embed)) stage(`embed_${model}`, (s) => s.embed[model] ?? 0);
+      }
       const full = await time(engine, chip, live);
       const kiosk = await time(engine, chip, frame);
       const oneWorker = await time(single, chip, live);
@@ -49,6 +64,7 @@ export default {
         metric('compare_ms_max', Math.max(...full), 'ms'),
         metric('worker_load_ms', loadMs, 'ms'),
         metric('runs', RUNS, 'compares'),
+        ...stageMetrics,
       ];
     } finally {
       await Promise.all([engine.close(), single.close()]);

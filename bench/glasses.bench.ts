@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readIdentities, sharedFaceFixtures } from '../face/bakeoff/fixtures';
+import { readIdentities, sharedFaceFixtures } from './bakeoff/fixtures';
 import { FaceDetector } from '../face/detector';
 import { classifyGlasses, glassesFeatures, type Glasses } from '../face/glasses';
 import { decodeImage } from '../face/image/decode';

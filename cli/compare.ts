@@ -38,8 +38,8 @@ export function parsePairs(text: string, baseDir: string): (PairLine | { error: 
     });
 }
 
-function errorObject(error: unknown): { error: { code: string; message: string } } {
-  if (error instanceof FaceError) return { error: { code: error.code, message: error.message } };
+function errorObject(error: unknown): { error: { code: string; message: string; quality?: FaceError['quality'] } } {
+  if (error instanceof FaceError) return { error: { code: error.code, message: error.message, ...(error.quality ? { quality: error.quality } : {}) } };
   return { error: { code: 'Error.InternalError', message: error instanceof Error ? error.message : String(error) } };
 }
 

@@ -8,6 +8,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Cli
   cloudauth: { summary: 'cloudauth ACTION --endpoint URL --key-id ID --key-secret SECRET [Name=Value …]', load: () => import('./cloudauth') },
   server: { summary: 'server [--port N --data DIR --db URL] | server keys create|list|revoke | server biz create --biz NAME --scheme S', load: () => import('./server') },
   compare: { summary: 'compare SOURCE TARGET [--provider local|cloudauth …] | compare --pairs FILE', load: () => import('./compare') },
+  calibrate: { summary: 'calibrate --pairs FILE --out FILE [--far 0.001]  (site calibration from consented labelled pairs)', load: () => import('./calibrate') },
 };
 
 export function usage(): string {

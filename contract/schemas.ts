@@ -127,6 +127,8 @@ export const VerifyReason = z.enum([
   'no-face', // no usable face in the live frame or the chip photo
   'image-invalid', // an image could not be decoded or is out of bounds
   'no-chip-photo', // the card's photo could not be decoded (no WLT decoder)
+  'capture-again', // the live face is too small, blurred or turned to judge: take another capture
+  'chip-photo-unusable', // the chip photo's face is too small, blurred or turned to judge
   'threshold-unavailable', // the service published no threshold at the configured FAR
   'provider-unavailable', // the verifier is not configured or not ready
   'provider-failed', // the verifier failed (network, service error, engine error)

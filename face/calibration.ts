@@ -1,18 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { calibratedThreshold, equalErrorRate, frrAt } from './metrics';
 import type { LandmarkSet } from './align';
-import type { EmbedderId } from './embedders';
+import type { QualityLimits } from './quality';
 
 /** The FARs CompareFaces quotes thresholds for (developer guide, CompareFaces example). */
 export const REPORTED_FARS = ['0.0001', '0.001', '0.01'] as const;
 export type ReportedFar = (typeof REPORTED_FARS)[number];
+
+/**
+ * empirical: the k-th highest impostor; tail-model: an exponential tail fitted to too few impostors;
+ * confidence-bound: the lowest threshold whose 95% upper bound on measured FAR is within the nominal FAR;
+ * inherited: a site calibration kept the shipped threshold (its own pairs cannot support that FAR).
+ */
+export type ThresholdMethod = 'empirical' | 'tail-model' | 'confidence-bound' | 'inherited';
 
 /** How two embeddings are turned into a "raw similarity" (higher = more alike). */
 export type Metric = 'euclidean' | 'cosine';
 
 /** One embedding model of the engine and how faces are prepared for it. */
 export interface ModelMember {
-  id: EmbedderId;
+  /** A tfjs embedder (face/embedders.ts EMBEDDER_IDS) or, with a pipeline, a model manifest id (face/models). */
+  id: string;
   padding: number;
   raw: boolean;
   metric: Metric;
@@ -33,22 +41,28 @@ export interface ModelMember {
  * The "raw similarity" of two faces is the mean over the member models of (similarity − impostor mean) / spread.
  */
 export interface Calibration {
-  version: 2;
+  version: 2 | 3;
+  /**
+   * Version 3: the ONNX pipeline (face/pipeline.ts): detector and landmark model manifest ids, and the quality
+   * limits under which a face is refused rather than scored. Absent (version 2): the tfjs engine.
+   */
+  pipeline?: { detector: string; landmarks: string | null; quality: QualityLimits };
   /** The embedding models, fused by z-score mean; the engine configures itself from this. */
   model: { members: ModelMember[] };
   /** SimilarityScore = 100 · (raw - zeroAt) / (hundredAt - zeroAt), clamped to [0, 100]. */
   scale: { zeroAt: number; hundredAt: number };
   /** Raw-similarity threshold and its SimilarityScore for each quoted FAR. */
-  thresholds: Record<ReportedFar, { raw: number; score: number; method: 'empirical' | 'tail-model' }>;
+  thresholds: Record<ReportedFar, { raw: number; score: number; method: ThresholdMethod }>;
   /** What the calibration was measured on (for the operator; not used in decisions). */
   measured: {
     generatedAt: string;
     protocol: string;
     genuinePairs: number;
     impostorPairs: number;
-    eer: number;
+    /** Null where the pairs held no genuine pair (a site calibrated on impostors only). */
+    eer: number | null;
     /** Genuine pairs rejected at each shipped threshold. */
-    frrAtFar: Record<string, number>;
+    frrAtFar: Record<string, number | null>;
     note: string;
   };
 }
@@ -106,6 +120,10 @@ export function buildCalibration(input: {
   protocol: string;
   note: string;
   now?: Date;
+  /** Version 3: the ONNX pipeline the members run in. */
+  pipeline?: Calibration['pipeline'];
+  /** Thresholds derived elsewhere (e.g. with a confidence bound over several populations); default from `impostor`. */
+  thresholds?: Record<ReportedFar, { raw: number; method: ThresholdMethod }>;
 }): Calibration {
   const { model, genuine, impostor } = input;
   const sorted = [...impostor].sort((a, b) => a - b);
@@ -115,12 +133,14 @@ export function buildCalibration(input: {
   const scale = { zeroAt: median, hundredAt: perfect };
   const thresholds = Object.fromEntries(
     REPORTED_FARS.map((far) => {
-      const { threshold, method } = calibratedThreshold(impostor, Number(far));
+      const given = input.thresholds?.[far];
+      const { threshold, method } = given ? { threshold: given.raw, method: given.method } : calibratedThreshold(impostor, Number(far));
       return [far, { raw: threshold, score: toScore(threshold, scale), method }];
     }),
   ) as Calibration['thresholds'];
   return {
-    version: 2,
+    version: input.pipeline ? 3 : 2,
+    ...(input.pipeline ? { pipeline: input.pipeline } : {}),
     model,
     scale,
     thresholds,
@@ -158,7 +178,7 @@ export function parseCalibration(json: unknown): Calibration {
     throw new Error(`Calibration file is invalid (${what}); regenerate it with \`npm run bench -- accuracy\`.`);
   };
   const c = json as { version?: unknown; model?: Record<string, unknown> } | null;
-  if (!c || (c.version !== 1 && c.version !== 2) || !c.model) fail('version');
+  if (!c || (c.version !== 1 && c.version !== 2 && c.version !== 3) || !c.model) fail('version');
   const upgraded =
     c!.version === 1
       ? { ...(c as object), version: 2, model: { members: [{ ...c!.model, dims: 0, norm: { mean: 0, std: 1 } }] } }
@@ -173,6 +193,12 @@ export function parseCalibration(json: unknown): Calibration {
     if (!Number.isInteger(m.dims) || m.dims < 0 || (m.dims === 0 && members!.length > 1)) fail(`model.members[${i}].dims`);
     if (!m.norm || !Number.isFinite(m.norm.mean) || !(m.norm.std > 0)) fail(`model.members[${i}].norm`);
   });
+  if (cal.version === 3) {
+    const p = cal.pipeline;
+    if (!p || typeof p.detector !== 'string' || (p.landmarks !== null && typeof p.landmarks !== 'string')) fail('pipeline');
+    const q = p!.quality;
+    if (!q || ![q.minEyeDistance, q.minSharpness, q.maxTurn].every(Number.isFinite)) fail('pipeline.quality');
+  }
   if (!cal.scale || !Number.isFinite(cal.scale.zeroAt) || !Number.isFinite(cal.scale.hundredAt) || cal.scale.zeroAt === cal.scale.hundredAt) fail('scale');
   for (const far of REPORTED_FARS) {
     const t = cal.thresholds?.[far];

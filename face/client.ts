@@ -82,7 +82,7 @@ export interface StartFaceWorkerOptions extends FaceWorkerData {
 export async function startFaceWorker(options: StartFaceWorkerOptions = {}): Promise<FaceEngineApi> {
   const here = dirname(fileURLToPath(import.meta.url));
   const entry = resolveWorkerEntry(here, existsSync, options.workerPath);
-  const data: FaceWorkerData = { calibrationPath: options.calibrationPath, attributes: options.attributes };
+  const data: FaceWorkerData = { calibrationPath: options.calibrationPath, attributes: options.attributes, modelDirs: options.modelDirs };
   const count = Math.max(1, Math.min(options.workers ?? 2, availableParallelism()));
   const started = await Promise.allSettled(Array.from({ length: count }, () => startChannel(entry, data, options.startTimeoutMs ?? 120_000)));
   const channels = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -132,7 +132,7 @@ class WorkerChannel {
       if (!p) return;
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.value as never);
-      else p.reject(new FaceError(m.error.code, m.error.message));
+      else p.reject(new FaceError(m.error.code, m.error.message, m.error.quality));
     });
     const fail = (reason: string) => {
       this.closed ??= new FaceError('Error.EngineClosed', reason);

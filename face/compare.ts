@@ -18,6 +18,8 @@ export interface FaceEmbedding {
   box: DetectedFace['box'];
   /** How many faces the image held; the largest was used. */
   faces: number;
+  /** Milliseconds per stage (decode, detect, landmarks, align, embed per model), for the compare bench. */
+  stages?: { decode: number; detect: number; landmarks: number; align: number; embed: Record<string, number> };
 }
 
 /** CompareFaces' Data, with ConfidenceThresholds as an object rather than a JSON string. */

@@ -10,13 +10,20 @@ export type FaceErrorCode =
   | 'InvalidParam.ParamMissing'
   | 'Error.InternalError'
   | 'Error.ModelMissing'
-  | 'Error.EngineClosed';
+  | 'Error.EngineClosed'
+  /** The face cannot be judged (too small, too blurred or too turned): capture again; not a mismatch. */
+  | 'Error.FaceQualityTooLow';
+
+/** Why a face was refused as Error.FaceQualityTooLow (face/quality.ts). */
+export type FaceQualityReason = 'small' | 'blurred' | 'turned';
 
 export class FaceError extends Error {
   override readonly name = 'FaceError';
   constructor(
     readonly code: FaceErrorCode,
     message: string,
+    /** With Error.FaceQualityTooLow: which limit the face failed, and in which image. */
+    readonly quality?: { reason: FaceQualityReason; image: 'IDPic' | 'FacePic' },
   ) {
     super(message);
   }
@@ -26,9 +33,10 @@ export class FaceError extends Error {
 export interface FaceErrorData {
   code: FaceErrorCode;
   message: string;
+  quality?: FaceError['quality'];
 }
 
 export function toFaceErrorData(error: unknown): FaceErrorData {
-  if (error instanceof FaceError) return { code: error.code, message: error.message };
+  if (error instanceof FaceError) return { code: error.code, message: error.message, ...(error.quality ? { quality: error.quality } : {}) };
   return { code: 'Error.InternalError', message: `Face engine failed: ${error instanceof Error ? error.message : String(error)}` };
 }

@@ -33,11 +33,18 @@ export function frrAtFar(genuine: readonly number[], impostor: readonly number[]
 /** Equal-error rate: where FAR and FRR cross (mean of the two at the closest threshold). */
 export function equalErrorRate(genuine: readonly number[], impostor: readonly number[]): number {
   if (!genuine.length || !impostor.length) throw new Error('equalErrorRate needs genuine and impostor scores');
-  const candidates = [...new Set([...genuine, ...impostor, -Infinity])].sort((a, b) => a - b);
+  // One sweep over the sorted scores (the bench scores a million pairs): at each candidate threshold t,
+  // FRR counts genuine ≤ t and FAR impostor > t.
+  const g = Float64Array.from(genuine).sort();
+  const im = Float64Array.from(impostor).sort();
+  const candidates = [...new Set([-Infinity, ...g, ...im])].sort((a, b) => a - b);
   let best = { gap: Infinity, eer: 1 };
+  let gi = 0, ii = 0;
   for (const t of candidates) {
-    const far = farAt(impostor, t);
-    const frr = frrAt(genuine, t);
+    while (gi < g.length && g[gi]! <= t) gi++;
+    while (ii < im.length && im[ii]! <= t) ii++;
+    const far = (im.length - ii) / im.length;
+    const frr = gi / g.length;
     const gap = Math.abs(far - frr);
     if (gap < best.gap) best = { gap, eer: (far + frr) / 2 };
   }
@@ -71,4 +78,79 @@ export function calibratedThreshold(impostor: readonly number[], far: number): {
   const empirical = empiricalThreshold(impostor, far);
   if (far * impostor.length >= MIN_TAIL_COUNT) return { threshold: empirical, method: 'empirical' };
   return { threshold: Math.max(empirical, tailThreshold(impostor, far)), method: 'tail-model' };
+}
+
+/** log P(X ≤ k) for X ~ Binomial(n, p), summed in log space (k may be thousands, n millions). */
+function logBinomialCdf(k: number, n: number, p: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return k >= n ? 0 : -Infinity;
+  const ratio = Math.log(p) - Math.log1p(-p);
+  let term = n * Math.log1p(-p); // log P(X = 0)
+  let acc = term;
+  for (let i = 0; i < Math.min(k, n); i++) {
+    term += Math.log(n - i) - Math.log(i + 1) + ratio;
+    acc = Math.max(acc, term) + Math.log1p(Math.exp(-Math.abs(acc - term)));
+  }
+  return Math.min(0, acc);
+}
+
+function bisect(f: (p: number) => boolean, lo = 0, hi = 1): number {
+  // f is true on [lo, x) and false on [x, hi]; 60 halvings reach double precision.
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid)) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Exact (Clopper–Pearson) upper confidence bound on a rate after `k` events in `n` trials: the p at which
+ * seeing k or fewer has probability `alpha`. One-sided by default (alpha 0.05 → 95% bound). It treats the
+ * pairs as independent; pairs that share a photo are not, so the true uncertainty is somewhat larger.
+ */
+export function upperBound(k: number, n: number, alpha = 0.05): number {
+  if (n <= 0) return 1;
+  if (k >= n) return 1;
+  const target = Math.log(alpha);
+  return bisect((p) => logBinomialCdf(k, n, p) > target);
+}
+
+/** Exact lower bound: the p at which seeing k or more has probability alpha (0 when k = 0). */
+export function lowerBound(k: number, n: number, alpha = 0.05): number {
+  if (k <= 0) return 0;
+  const target = Math.log1p(-alpha);
+  // P(X ≥ k) = 1 − P(X ≤ k−1) grows with p; find where it reaches alpha.
+  return bisect((p) => logBinomialCdf(k - 1, n, p) > target);
+}
+
+/** Two-sided 95% Clopper–Pearson interval of k/n. */
+export function rateInterval(k: number, n: number): { rate: number; low: number; high: number } {
+  return { rate: n ? k / n : Number.NaN, low: lowerBound(k, n, 0.025), high: upperBound(k, n, 0.025) };
+}
+
+/**
+ * The threshold for a nominal FAR that the impostor scores can defend: the lowest one at which the 95% upper
+ * bound of the FAR measured on `impostor` is still ≤ `far`. Null when the scores cannot support that FAR at all
+ * (fewer than about 3/far impostors: even zero accepts leaves an upper bound above it).
+ */
+export function confidentThreshold(impostor: readonly number[], far: number, alpha = 0.05): { threshold: number; accepted: number } | null {
+  const n = impostor.length;
+  if (n === 0 || upperBound(0, n, alpha) > far) return null;
+  const sorted = descending(impostor);
+  // The largest accept count whose bound still holds (the bound grows with the count).
+  let lo = 0, hi = Math.min(n - 1, Math.ceil(far * n));
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (upperBound(mid, n, alpha) <= far) lo = mid;
+    else hi = mid - 1;
+  }
+  // Accepting scores strictly above sorted[lo] lets at most `lo` impostors through (fewer on ties).
+  const threshold = sorted[lo]!;
+  return { threshold, accepted: impostor.filter((s) => s > threshold).length };
+}
+
+/** Fewest impostor pairs that can support a nominal FAR at all (zero accepts, 95% bound ≤ far). */
+export function impostorsNeeded(far: number, alpha = 0.05): number {
+  return Math.ceil(Math.log(alpha) / Math.log1p(-far));
 }

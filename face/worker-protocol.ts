@@ -8,6 +8,8 @@ export interface FaceWorkerData {
   /** Operator calibration file; the shipped calibration when absent. */
   calibrationPath?: string;
   attributes?: boolean;
+  /** Extra folders of model manifests, searched after face/models. */
+  modelDirs?: string[];
 }
 
 export type FaceRequest =

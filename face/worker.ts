@@ -28,7 +28,7 @@ async function handle(engine: FaceEngine, request: FaceRequest): Promise<FaceRes
 try {
   const started = performance.now();
   const calibration = options.calibrationPath ? loadCalibration(options.calibrationPath) : undefined;
-  const engine = await FaceEngine.create({ calibration, attributes: options.attributes });
+  const engine = await FaceEngine.create({ calibration, attributes: options.attributes, modelDirs: options.modelDirs });
   let queue: Promise<unknown> = Promise.resolve();
   port.on('message', (request: FaceRequest) => {
     queue = queue.then(async () => port.postMessage(await handle(engine, request)));

@@ -52,6 +52,15 @@ const required = [
   '/node_modules/@vladmandic/face-api/model/face_recognition_model.bin',
   '/out/main/models/mobilefacenet.json',
   '/out/main/models/mobilefacenet.bin',
+  // The ONNX pipeline: manifests, Intel's IR, YuNet, licences, and the runtime's Linux binary.
+  '/out/main/face-models/NOTICE',
+  '/out/main/face-models/face-reidentification-retail-0095.json',
+  '/out/main/face-models/intel/face-reidentification-retail-0095/face-reidentification-retail-0095.bin',
+  '/out/main/face-models/intel/landmarks-regression-retail-0009/landmarks-regression-retail-0009.bin',
+  '/out/main/face-models/intel/LICENSE',
+  '/out/main/face-models/opencv-zoo/face_detection_yunet/face_detection_yunet_2023mar.onnx',
+  '/out/main/face-models/opencv-zoo/face_detection_yunet/LICENSE',
+  '/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
 ];
 const missing = required.filter((f) => !files.has(f));
 const forbidden = [...files].filter(

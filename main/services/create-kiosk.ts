@@ -44,12 +44,12 @@ function readerFactory(appRoot: string) {
 }
 
 async function createProvider(settings: Settings, log: Logger, refused?: string): Promise<VerifyProvider> {
-  const { provider, far, cloudauth } = settings.verify;
+  const { provider, far, cloudauth, local } = settings.verify;
   if (provider === 'cloudauth' && refused) return createUnavailableProvider(provider, refused);
   try {
     if (provider === 'cloudauth') return createCloudauthProvider({ ...cloudauth, far });
     // Models load in worker threads in the background; status() says 'loading' until they are in.
-    return createLocalProvider({ far });
+    return createLocalProvider({ far, worker: { calibrationPath: local.calibrationFile, modelDirs: local.modelsDir ? [local.modelsDir] : undefined } });
   } catch (error) {
     log.error('verify provider could not start', { provider, error: (error as Error).message });
     return createUnavailableProvider(provider, `The ${provider} verifier could not start: ${(error as Error).message}`);

@@ -50,6 +50,25 @@ describe('face engine: CompareFaces', () => {
     expect(same.SimilarityScore).toBeGreaterThan(other.SimilarityScore);
   });
 
+  it('refuses a chip photo too blurred to judge with a typed error instead of a low score', async () => {
+    // A Gaussian blur of σ 3 px on a 102x126 chip leaves about 0.2 cosine to the same person (bench: blur sweep).
+    const chip = await decodeImage(chipBmp);
+    const blurred = await sharp(chip.data, { raw: { width: chip.width, height: chip.height, channels: 3 } }).blur(3).jpeg({ quality: 90 }).toBuffer();
+    await expect(engine.compare(blurred, await read('person-vlado1.jpg'), { sourceType: 'IDPic', targetType: 'FacePic' })).rejects.toMatchObject({
+      code: 'Error.FaceQualityTooLow',
+      quality: { reason: 'blurred', image: 'IDPic' },
+      message: expect.stringMatching(/chip photo's face is too blurred/),
+    });
+  });
+
+  it('refuses a live face too small to judge', async () => {
+    const tiny = await sharp(await read('person-vlado1.jpg')).resize({ width: 220 }).jpeg({ quality: 95 }).toBuffer();
+    await expect(engine.compare(chipBmp, tiny, { sourceType: 'IDPic', targetType: 'FacePic' })).rejects.toMatchObject({
+      code: 'Error.FaceQualityTooLow',
+      quality: { reason: 'small', image: 'FacePic' },
+    });
+  });
+
   it('gives the same image 100 and is symmetric', async () => {
     const a = await read('person-vlado.jpg');
     const b = await read('person-linda.jpg');
@@ -65,16 +84,23 @@ describe('face engine: CompareFaces', () => {
     await expect(engine.compare(face, Buffer.from('not an image'))).rejects.toMatchObject({ code: 'InvalidParam.ImageValuePatternError' });
   });
 
-  it('uses the largest face of a group photo', async () => {
+  it('judges only the largest face of a group photo, refusing it when it is turned rather than scoring a smaller one', async () => {
     const group = await read('stock-group-1.jpg');
-    const attributes = await engine.detectAttributes(group, 10);
-    const rects = attributes.FaceInfos.FaceAttributesDetectInfo.map((f) => f.FaceRect);
-    expect(rects.length).toBeGreaterThan(1);
-    const embedding = await engine.embed(group);
-    expect(embedding.faces).toBe(rects.length);
-    const largest = rects.reduce((a, b) => (b.Width * b.Height > a.Width * a.Height ? b : a));
-    expect(Math.round(embedding.box.x)).toBe(largest.Left);
-    expect(Math.round(embedding.box.width)).toBe(largest.Width);
+    // The largest face in this photo is a head in three-quarter profile.
+    await expect(engine.embed(group)).rejects.toMatchObject({ code: 'Error.FaceQualityTooLow', quality: { reason: 'turned', image: 'FacePic' } });
+    // Two people side by side, one photographed larger: the larger face is the one compared.
+    const big = await sharp(await read('person-vlado1.jpg')).resize({ height: 600 }).toBuffer({ resolveWithObject: true });
+    const small = await sharp(await read('person-linda.jpg')).resize({ height: 300 }).toBuffer({ resolveWithObject: true });
+    const pair = await sharp({ create: { width: big.info.width + small.info.width, height: 600, channels: 3, background: '#808080' } })
+      .composite([{ input: small.data, left: 0, top: 150 }, { input: big.data, left: small.info.width, top: 0 }])
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    const embedding = await engine.embed(pair);
+    expect(embedding.faces).toBe(2);
+    expect(embedding.box.x).toBeGreaterThan(small.info.width);
+    const vlado = (await engine.compare(pair, await read('person-vlado.jpg'))).SimilarityScore;
+    const linda = (await engine.compare(pair, await read('person-linda.jpg'))).SimilarityScore;
+    expect(vlado).toBeGreaterThan(linda);
   });
 });
 

@@ -57,6 +57,14 @@ const VerifySettings = z.strictObject({
   /** A failed liveness check fails the verification even when the faces match. */
   requireLiveness: z.boolean().default(true),
   cloudauth: CloudauthSettings.prefault({}),
+  local: z
+    .strictObject({
+      /** A site calibration from `renzheng calibrate --pairs` (absolute path); the shipped one when absent. */
+      calibrationFile: z.string().optional(),
+      /** A folder of extra model manifests (a site's licensed embedder), searched after the shipped models. */
+      modelsDir: z.string().optional(),
+    })
+    .prefault({}),
 });
 
 const AuditSettings = z.strictObject({

@@ -56,6 +56,11 @@ export function createLocalProvider(options: LocalProviderOptions = {}): VerifyP
         const threshold = thresholdForFar(ready.calibration, far);
         return { kind: 'compared', score: result.SimilarityScore, threshold, far };
       } catch (error) {
+        // A face that cannot be judged is not a mismatch: a live photo can be taken again; a chip photo cannot.
+        if (error instanceof FaceError && error.quality) {
+          const reason = error.quality.image === 'FacePic' ? 'capture-again' : 'chip-photo-unusable';
+          return { kind: 'error', reason, providerCode: error.code, message: error.message };
+        }
         if (error instanceof FaceError) return failed(error);
         throw error;
       }

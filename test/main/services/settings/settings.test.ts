@@ -14,6 +14,13 @@ describe('settings', () => {
     expect(s.audit.storeImages).toBe(false);
   });
 
+  it('uses the shipped face calibration unless a site calibration file is named', () => {
+    expect(loadSettings({ dataDir: dir(), env: {} }).verify.local).toEqual({});
+    const data = dir();
+    writeFileSync(join(data, 'settings.json'), JSON.stringify({ verify: { local: { calibrationFile: '/etc/renzheng/site.json', modelsDir: '/opt/models' } } }));
+    expect(loadSettings({ dataDir: data, env: {} }).verify.local).toEqual({ calibrationFile: '/etc/renzheng/site.json', modelsDir: '/opt/models' });
+  });
+
   it('reads AccessKeys from the variables Alibaba tools use, and never exposes them to the renderer', () => {
     const data = dir();
     writeFileSync(join(data, 'settings.json'), JSON.stringify({ verify: { provider: 'cloudauth' } }));

@@ -73,6 +73,13 @@ describe('local verify provider (decision rule)', () => {
     expect(await provider.verify(input())).toEqual({ kind: 'error', reason: 'no-face', providerCode: 'Error.NoFaceDetected', message: 'No face was detected in the image.' });
   });
 
+  it('asks for another capture when the live face cannot be judged, and says so when the chip photo cannot', async () => {
+    const live = createLocalProvider({ engine: fakeEngine(new FaceError('Error.FaceQualityTooLow', 'The live photo\'s face is too blurred to compare.', { reason: 'blurred', image: 'FacePic' })) });
+    expect(await live.verify(input())).toMatchObject({ kind: 'error', reason: 'capture-again', message: expect.stringMatching(/blurred/) });
+    const chip = createLocalProvider({ engine: fakeEngine(new FaceError('Error.FaceQualityTooLow', 'The chip photo\'s face is too small to compare.', { reason: 'small', image: 'IDPic' })) });
+    expect(await chip.verify(input())).toMatchObject({ kind: 'error', reason: 'chip-photo-unusable' });
+  });
+
   it('reports a failed engine start in status() and in every verification', async () => {
     const provider = createLocalProvider({ engine: Promise.reject(new FaceError('Error.ModelMissing', 'models gone')) });
     expect(await provider.verify(input())).toMatchObject({ kind: 'error', reason: 'provider-unavailable', providerCode: 'Error.ModelMissing' });

@@ -46,3 +46,31 @@ export function buildPairs(photos: readonly FixturePhoto[]): { genuine: [number,
   );
   return { genuine, impostor };
 }
+
+/** A benchmark face set under ../shared/fixtures (never copied into the project: see each README). */
+export interface FaceSet {
+  /** Name used in metrics and tables. */
+  name: string;
+  dir: string;
+  /** Convert every photo to grayscale first (what grayscale does to a model, on the colour fixtures). */
+  gray: boolean;
+  /** What the set is: shown in tables. */
+  description: string;
+}
+
+/** The sets the accuracy bench uses, those that exist next to the repository; the colour fixtures are required. */
+export function benchFaceSets(repoRoot: string): FaceSet[] {
+  const faces = sharedFaceFixtures(repoRoot);
+  const shared = resolve(faces, '..');
+  const sets: FaceSet[] = [
+    { name: 'colour', dir: faces, gray: false, description: 'colour fixtures (86 photos, mostly not East Asian)' },
+    { name: 'colour-gray', dir: faces, gray: true, description: 'the colour fixtures converted to grayscale' },
+    { name: 'lfw-dev', dir: join(shared, 'faces-lfw-dev'), gray: false, description: 'LFW dev set (grayscale news photos, 137 people)' },
+    { name: 'cn-impostors', dir: join(shared, 'faces-cn-impostors'), gray: false, description: 'East-Asian public figures, one photo each (impostor pairs only)' },
+  ];
+  return sets.filter((s) => {
+    const ok = existsSync(join(s.dir, 'identities.tsv'));
+    if (!ok) console.log(`face set ${s.name} skipped: ${s.dir}/identities.tsv not found`);
+    return ok;
+  });
+}
