@@ -5,6 +5,8 @@ import { createAccessKey, isScheme, listAccessKeys } from '../server/admin';
 import { openRepository } from '../server/repository/open';
 import { SCHEMES, type Repository } from '../server/repository/types';
 import { serverKeys, startServer, type ServerOptions } from '../server/start';
+import { bizSettings, setBizSettings } from '../server/references/biz-settings';
+import { referencesCommand } from './server-references';
 import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } from './io';
 
 const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR] [--db postgres://…] [--public-url URL]
@@ -14,9 +16,13 @@ const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR]
        renzheng server keys revoke ACCESS_KEY_ID [--data DIR] [--db URL]
        renzheng server biz create --biz NAME --scheme ${SCHEMES.join('|')} [--data DIR] [--db URL]
        renzheng server biz list [--data DIR] [--db URL]
+       renzheng server biz enroll --biz NAME on|off [--data DIR] [--db URL]
+       renzheng server references add --id-number N --name NAME --photo FILE [--data DIR] [--db URL]
+       renzheng server references list|delete [--id-number N] [--data DIR] [--db URL]
 A self-hosted service speaking the cloudauth (实人认证) API. The master key that seals AccessKey secrets
 and images comes from RENZHENG_SERVER_MASTER_KEY (base64, 32 bytes) or DIR/master.key (mode 600,
-created on first use). --db defaults to RENZHENG_SERVER_DB_URL; SQLite in DIR otherwise.
+created on first use). \`biz enroll on\` lets a passed kiosk verification whose person consented keep
+the chip photo as a reference (face_verify, the H5 page); \`references delete\` removes every copy. --db defaults to RENZHENG_SERVER_DB_URL; SQLite in DIR otherwise.
 `;
 
 const options = {
@@ -34,6 +40,10 @@ const options = {
   far: { type: 'string' },
   biz: { type: 'string' },
   scheme: { type: 'string' },
+  'id-number': { type: 'string' },
+  name: { type: 'string' },
+  photo: { type: 'string' },
+  'reference-retention-days': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,6 +51,7 @@ const count = (min: number) => z.coerce.number().int().min(min);
 const Flags = z.object({
   port: count(0).max(65535).optional(),
   'retention-days': z.coerce.number().positive().optional(),
+  'reference-retention-days': z.coerce.number().positive().optional(),
   'face-workers': count(1).max(16).optional(),
   'face-queue': count(0).optional(),
   rate: z.coerce.number().positive().optional(),
@@ -108,6 +119,7 @@ export const run: CliCommand = async (args, io) => {
         faceQueue: f['face-queue'],
         throttle: f.rate || f.burst ? { ratePerSecond: f.rate ?? 200, burst: f.burst ?? Math.ceil((f.rate ?? 200) * 2) } : undefined,
         far: f.far,
+        referenceRetentionDays: f['reference-retention-days'],
       });
     }
     if (group === 'keys' && (verb === 'create' || verb === 'list' || verb === 'revoke')) {
@@ -132,6 +144,29 @@ export const run: CliCommand = async (args, io) => {
           return 1;
         }
         printJson(io, { AccessKeyId: id, Status: 'Inactive' });
+        return 0;
+      });
+    }
+    if (group === 'references') {
+      const keys = serverKeys(dataDir, io.env);
+      return await withRepository(dataDir, dbUrl, (repo) =>
+        referencesCommand(io, repo, keys, { verb, idNumber: parsed.values['id-number'], name: parsed.values.name, photo: parsed.values.photo, retentionDays: f['reference-retention-days'] }, USAGE),
+      );
+    }
+    if (group === 'biz' && verb === 'enroll') {
+      return await withRepository(dataDir, dbUrl, async (repo) => {
+        const name = parsed.values.biz;
+        const on = rest[0];
+        if (!name || (on !== 'on' && on !== 'off')) {
+          io.stderr(`renzheng server biz enroll: --biz NAME and on or off are required\n${USAGE}`);
+          return 2;
+        }
+        if (!(await repo.getBiz(name))) {
+          printError(io, 'InvalidParam.InvalidBiz', `No biz named ${name}; create it with \`renzheng server biz create\`.`);
+          return 1;
+        }
+        await setBizSettings(repo, name, { ...(await bizSettings(repo, name)), enrollReferences: on === 'on' }, new Date());
+        printJson(io, { Biz: name, EnrollReferences: on === 'on' });
         return 0;
       });
     }

@@ -1,0 +1,151 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRpmin, toBase64Value } from '../../cloudauth';
+import { run as serverCli } from '../../cli/server';
+import { callbackSignature, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../server/callbacks/notify';
+import { ReferenceStore } from '../../server/references/store';
+import { setBizSettings } from '../../server/references/biz-settings';
+import { serverKeys } from '../../server/start';
+import { fakeImage } from './support/fake-face';
+import { startTestServer, type TestServer } from './support/harness';
+
+const ID = '11010519491231002X';
+const OTHER_ID = '110105194912310038';
+const consent = { RenzhengEnrollConsent: { consented: true, at: '2026-12-01T10:00:00Z', wording: 'enroll-v1', kiosk: 'counter-3' } };
+
+let t: TestServer;
+let store: ReferenceStore;
+beforeAll(async () => {
+  t = await startTestServer({ allowAddresses: ['127.0.0.1/32'], callbackBackoffMs: () => 200 });
+  await t.createBiz('EnrollBiz', 'RPMin');
+  await setBizSettings(t.server.repo, 'EnrollBiz', { enrollReferences: true }, new Date());
+  const keys = serverKeys(t.dataDir, t.env);
+  store = new ReferenceStore({ repo: t.server.repo, biometrics: keys.biometrics, indexKey: keys.tokenKey, now: () => new Date(), randomHex: (n) => 'a'.repeat(n * 2) });
+});
+afterAll(() => t.close());
+
+const kioskVerify = (biz: string, ticketId: string, face: string, userData?: Record<string, unknown>, idNumber = ID) =>
+  runRpmin(t.client(), { biz, ticketId, name: '张三', idNumber, facePic: toBase64Value(fakeImage(face)), idPic: toBase64Value(fakeImage('zhang')), userData });
+
+function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  return serverCli([...args, '--data', t.dataDir], { stdout: (s) => void (out += s), stderr: (s) => void (err += s), env: t.env }).then((code) => ({ code, out, err }));
+}
+
+describe('references enrolled from kiosks', () => {
+  it('keeps the chip photo of a passed kiosk verification whose person consented, when the biz allows it', async () => {
+    const result = await kioskVerify('EnrollBiz', 'enroll-1', 'zhang', consent);
+    expect(result.statusCode).toBe(1);
+    const found = await store.find(ID);
+    expect(found?.photo).toEqual(fakeImage('zhang'));
+    expect(found?.reference).toMatchObject({ name: '张三', cardType: 'resident', sourceKiosk: 'counter-3', consent: { source: 'kiosk', wording: 'enroll-v1' } });
+    expect(t.logText()).not.toContain(ID);
+  });
+
+  it('keeps nothing without consent, for a failed face, or when the biz does not enroll', async () => {
+    await kioskVerify('EnrollBiz', 'enroll-2', 'zhang', undefined, OTHER_ID);
+    expect(await store.find(OTHER_ID)).toBeUndefined();
+    await kioskVerify('EnrollBiz', 'enroll-3', 'li', consent, OTHER_ID);
+    expect(await store.find(OTHER_ID)).toBeUndefined();
+    await kioskVerify('RPMinBiz', 'enroll-4', 'zhang', consent, OTHER_ID);
+    expect(await store.find(OTHER_ID)).toBeUndefined();
+  });
+
+  it('adds, lists and deletes references from the command line; delete removes the record and the photo', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'renzheng-ref-'));
+    try {
+      writeFileSync(join(dir, 'chip.bmp'), fakeImage('wang'));
+      const added = await cli(['references', 'add', '--id-number', OTHER_ID, '--name', '王五', '--photo', join(dir, 'chip.bmp')]);
+      expect(added.code).toBe(0);
+      expect(added.out).not.toContain(OTHER_ID);
+      const listed = JSON.parse((await cli(['references', 'list'])).out) as { idNumber: string; name: string; consent: { source: string } }[];
+      expect(listed.map((r) => r.idNumber)).toContain('110105********0038');
+      expect(listed.find((r) => r.name === '王五')?.consent.source).toBe('operator');
+      const photoKey = (await store.find(OTHER_ID))!.reference.photoKey;
+      expect(await t.server.repo.getObject(photoKey)).toBeDefined();
+
+      expect((await cli(['references', 'delete', '--id-number', OTHER_ID])).code).toBe(0);
+      expect(await store.find(OTHER_ID)).toBeUndefined();
+      expect(await t.server.repo.getObject(photoKey)).toBeUndefined();
+      const again = await cli(['references', 'delete', '--id-number', OTHER_ID]);
+      expect(again.code).toBe(1);
+      expect(again.out).toContain('ReferenceNotFound');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces the photo on re-enrolment and leaves no old copy behind', async () => {
+    const before = (await store.find(ID))!.reference.photoKey;
+    const fresh = new ReferenceStore({ repo: t.server.repo, ...serverKeysFor(), now: () => new Date(), randomHex: (n) => 'b'.repeat(n * 2) });
+    await fresh.enroll({ idNumber: ID, name: '张三', photo: fakeImage('zhang2'), sourceKiosk: 'k', consent: { source: 'operator', at: 'now', wording: 'w' } });
+    expect(await t.server.repo.getObject(before)).toBeUndefined();
+    expect((await fresh.find(ID))!.photo).toEqual(fakeImage('zhang2'));
+  });
+});
+
+function serverKeysFor() {
+  const keys = serverKeys(t.dataDir, t.env);
+  return { biometrics: keys.biometrics, indexKey: keys.tokenKey };
+}
+
+describe('ticket callbacks', () => {
+  let receiver: Server;
+  let url: string;
+  const arrivals: { headers: Record<string, string | string[] | undefined>; body: string; answered: number }[] = [];
+  let answers: number[] = [];
+  beforeAll(async () => {
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      request.on('end', () => {
+        const answered = answers.shift() ?? 200;
+        arrivals.push({ headers: request.headers, body, answered });
+        response.writeHead(answered).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
+
+  const waitFor = async (check: () => boolean, ms = 5000) => {
+    const end = Date.now() + ms;
+    while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it('POSTs the verdict signed with the seed, retries after a 500, and stops once acknowledged', async () => {
+    answers = [500];
+    const client = t.client();
+    await client.getVerifyToken({ Biz: 'RPMinBiz', TicketId: 'cb-1', CallbackUrl: url, CallbackSeed: 'seed-of-the-caller' } as never);
+    const token = await client.getVerifyToken({ Biz: 'RPMinBiz', TicketId: 'cb-1' });
+    await client.submitMaterials({
+      VerifyToken: token.Data.VerifyToken.Token,
+      Material: [
+        { MaterialType: 'Name', Value: '张三' },
+        { MaterialType: 'IdentificationNumber', Value: ID },
+        { MaterialType: 'FacePic', Value: toBase64Value(fakeImage('zhang')) },
+        { MaterialType: 'IDPic', Value: toBase64Value(fakeImage('zhang')) },
+      ],
+    });
+    await waitFor(() => arrivals.length >= 2);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(arrivals.map((a) => a.answered)).toEqual([500, 200]);
+    const [first, second] = arrivals;
+    expect(first!.headers[EVENT_HEADER]).toBe(second!.headers[EVENT_HEADER]);
+    expect(first!.body).toBe(second!.body);
+    for (const a of arrivals) {
+      expect(a.headers[SIGNATURE_HEADER]).toBe(callbackSignature('seed-of-the-caller', String(a.headers[TIMESTAMP_HEADER]), a.body));
+    }
+    expect(JSON.parse(second!.body)).toMatchObject({ Biz: 'RPMinBiz', TicketId: 'cb-1', StatusCode: 1, SimilarityScore: 95.1234 });
+  });
+
+  it('refuses a callback URL that is not http(s) before issuing a token', async () => {
+    await expect(t.client().getVerifyToken({ Biz: 'RPMinBiz', TicketId: 'cb-2', CallbackUrl: 'file:///etc/passwd', CallbackSeed: 'seed-of-the-caller' } as never)).rejects.toThrow(/CallbackUrl/);
+  });
+});
