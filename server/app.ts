@@ -16,6 +16,7 @@ import {
   type ResponseFormat,
 } from '../cloudauth';
 import { compareFaces, detectFaceAttributes } from './actions/faces';
+import { encodeFaceVerify, executeFaceVerify, FACE_VERIFY_ACTION, faceVerifyApiExists } from './face-verify/execute-request';
 import { submitMaterials, submitVerification } from './actions/submit';
 import { getMaterials, getStatus, getVerifyToken } from './actions/tickets';
 import type { Gateway } from './auth';
@@ -148,6 +149,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
       if (!query) return fail('MissingParameter', responseFormatOf(body), undefined, 'The query string is not valid percent-encoding.');
       // The signed set is query ∪ form body (what pop-core and the Java SDK sign).
       const params: FlatParams = { ...query, ...body };
+
+      // 眼纹版 face_verify (guide 4.2) has its own Version and answer shape: server/face-verify.
+      if (params.Action === FACE_VERIFY_ACTION) {
+        const fv = await options.gateway.authenticate(params, method, faceVerifyApiExists);
+        note.accessKeyId = fv.accessKeyId;
+        note.action = FACE_VERIFY_ACTION;
+        if (!fv.ok) return fail(fv.code, fv.format, undefined, fv.detail);
+        const result = await executeFaceVerify(options.context((fields) => Object.assign(note, fields)), params, { requestId: request.id, accessKeyId: fv.accessKeyId });
+        note.code = String(result.body.Code);
+        return send(reply, encodeFaceVerify(result, fv.format));
+      }
 
       const auth = await options.gateway.authenticate(params, method);
       note.accessKeyId = auth.accessKeyId;
