@@ -22,6 +22,7 @@ import { getMaterials, getStatus, getVerifyToken } from './actions/tickets';
 import type { Gateway } from './auth';
 import { ActionError, objectAad, type RequestMeta, type ServiceContext } from './context';
 import { hashToken, verifyUrlPath } from './crypto';
+import { registerH5Routes, type H5Options } from './h5/routes';
 import { stsObjectKey } from './images/resolve-image';
 
 type Handler = (ctx: ServiceContext, request: never, meta: RequestMeta) => Promise<Record<string, unknown>>;
@@ -52,6 +53,8 @@ export interface AppOptions {
   logger: Logger;
   /** HostId in error bodies (known once the server listens). */
   hostId: () => string;
+  /** The H5 page: where its build is and the capture policy it runs. */
+  h5?: H5Options;
 }
 
 /** The query's parameters; undefined when it is not valid percent-encoding. */
@@ -219,18 +222,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.code(200).send({ oss: `oss://${ctx.settings.bucket}:${path}` });
   });
 
-  app.get<{ Querystring: { token?: string } }>('/h5/verify', async (request, reply) => {
-    const ctx = options.context(() => undefined);
-    const token = request.query.token ? await ctx.repo.getTokenByHash(hashToken(ctx.tokenKey, request.query.token)) : undefined;
-    if (!token || token.expiresAt.getTime() <= ctx.now().getTime()) {
-      return reply.code(403).type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>实人认证</title><p>认证链接无效或已过期。This verification link is not valid or has expired.</p>\n');
-    }
-    // The H5 capture page is a later issue; the token already unlocks this URL and expires with the VerifyToken.
-    return reply
-      .code(200)
-      .type('text/html; charset=utf-8')
-      .send(`<!doctype html><meta charset="utf-8"><title>实人认证</title><p>认证页面尚未提供。The verification page is not available yet; this link is valid until ${token.expiresAt.toISOString()}.</p>\n`);
-  });
+  registerH5Routes(app, options.context, options.h5);
 
   return app;
 }

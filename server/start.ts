@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { REPORTED_FARS } from '../face/calibration';
 import { startFaceWorker } from '../face/client';
 import { buildApp } from './app';
+import type { H5Options } from './h5/routes';
 import { CallbackDispatcher } from './callbacks/notify';
 import { referenceStoreOf } from './references/enroll';
 import { Gateway } from './auth';
@@ -50,6 +51,8 @@ export interface ServerOptions {
   faults?: RepositoryFaults;
   /** Days an enrolled reference is kept. Default 365. */
   referenceRetentionDays?: number;
+  /** The H5 page's build folder and capture policy. */
+  h5?: H5Options;
   /** Callback retry backoff for attempt n (tests shorten it). */
   callbackBackoffMs?: (attempt: number) => number;
 }
@@ -122,7 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     note,
   });
   const gateway = new Gateway({ repo, secrets: keys.secrets, throttle: new KeyThrottle(options.throttle ?? DEFAULT_THROTTLE), now, keyCacheMs: options.keyCacheMs ?? 2000 });
-  const app = buildApp({ context, gateway, logger, hostId: () => settings.hostId });
+  const app = buildApp({ context, gateway, logger, hostId: () => settings.hostId, h5: options.h5 });
   let address: string;
   try {
     address = await app.listen({ host, port: options.port ?? 0 });
