@@ -11,7 +11,7 @@ import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } 
 
 const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR] [--db postgres://…] [--public-url URL]
                        [--retention-days 30] [--allow-addresses CIDR,…] [--face-workers 2] [--face-queue 16]
-                       [--rate 200] [--burst 400] [--far 0.0001]
+                       [--rate 200] [--burst 400] [--far 0.0001] [--reference-retention-days 365]
        renzheng server keys create|list [--data DIR] [--db URL]
        renzheng server keys revoke ACCESS_KEY_ID [--data DIR] [--db URL]
        renzheng server biz create --biz NAME --scheme ${SCHEMES.join('|')} [--data DIR] [--db URL]
@@ -178,7 +178,8 @@ export const run: CliCommand = async (args, io) => {
         }
         const name = parsed.values.biz;
         const scheme = parsed.values.scheme ?? '';
-        if (!name || !isScheme(scheme)) {
+        // '@…' names belong to the service itself (face_verify's sessions live under '@face_verify').
+        if (!name || name.startsWith('@') || !isScheme(scheme)) {
           io.stderr(`renzheng server biz create: --biz NAME and --scheme ${SCHEMES.join('|')} are required\n${USAGE}`);
           return 2;
         }
