@@ -261,10 +261,9 @@ export class PostgresRepository implements Repository {
       objects: (await client.query("DELETE FROM objects WHERE created_at < $1 AND key NOT LIKE 'ref/%'", [biometricsBefore.getTime()])).rowCount ?? 0,
       materials: (await client.query('UPDATE tickets SET sealed_materials = NULL WHERE sealed_materials IS NOT NULL AND submitted_at < $1', [biometricsBefore.getTime()])).rowCount ?? 0,
       nonces: (await client.query('DELETE FROM nonces WHERE expires_at < $1', [now.getTime()])).rowCount ?? 0,
-      tokens:
-        ((await client.query('DELETE FROM verify_tokens WHERE expires_at < $1', [now.getTime() - 86_400_000])).rowCount ?? 0) +
-        // Expired records that name no objects go here; references are deleted with their photos by their store.
-        ((await client.query("DELETE FROM records WHERE expires_at < $1 AND kind <> 'reference'", [now.getTime()])).rowCount ?? 0),
+      tokens: (await client.query('DELETE FROM verify_tokens WHERE expires_at < $1', [now.getTime() - 86_400_000])).rowCount ?? 0,
+      // References are deleted with their photos by their store (server/references/store.ts).
+      records: (await client.query("DELETE FROM records WHERE expires_at < $1 AND kind <> 'reference'", [now.getTime()])).rowCount ?? 0,
     }));
   }
 

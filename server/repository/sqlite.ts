@@ -266,9 +266,9 @@ export class SqliteRepository implements Repository {
       materials: this.sql('UPDATE tickets SET sealed_materials = NULL WHERE sealed_materials IS NOT NULL AND submitted_at < ?').run(biometricsBefore.getTime()).changes,
       nonces: this.sql('DELETE FROM nonces WHERE expires_at < ?').run(now.getTime()).changes,
       // An expired token still answers VerifyTokenExpired for a day, then is forgotten.
-      tokens: this.sql('DELETE FROM verify_tokens WHERE expires_at < ?').run(now.getTime() - 86_400_000).changes
-        // Expired records that name no objects go here; references are deleted with their photos by their store.
-        + this.sql("DELETE FROM records WHERE expires_at < ? AND kind <> 'reference'").run(now.getTime()).changes,
+      tokens: this.sql('DELETE FROM verify_tokens WHERE expires_at < ?').run(now.getTime() - 86_400_000).changes,
+      // References are deleted with their photos by their store (server/references/store.ts).
+      records: this.sql("DELETE FROM records WHERE expires_at < ? AND kind <> 'reference'").run(now.getTime()).changes,
     }))();
   }
 

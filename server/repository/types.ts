@@ -93,6 +93,8 @@ export interface PurgeResult {
   materials: number;
   nonces: number;
   tokens: number;
+  /** Expired records (server/references, h5, callbacks), references excepted: their store purges them with their photos. */
+  records: number;
 }
 
 export interface Repository {
