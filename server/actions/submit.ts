@@ -31,9 +31,9 @@ export async function submitMaterials(ctx: ServiceContext, req: ParsedRequest<'S
   }
   const binding = token.sealedBinding ? (JSON.parse(ctx.biometrics.open(token.sealedBinding, bindingAad(tokenHash)).toString('utf8')) as Binding) : undefined;
   const materials = mergeMaterials(binding, req.Material);
-  return submit(ctx, token.biz, token.ticketId, materials, meta, async (status, images) => {
+  return submit(ctx, token.biz, token.ticketId, materials, meta, async (status, images, keys) => {
     try {
-      await enrollAfterSubmission(ctx, { tokenHash, biz: token.biz, status, materials, idPic: images.get('IDPic') });
+      await enrollAfterSubmission(ctx, { tokenHash, biz: token.biz, status, materials, idPic: images.get('IDPic'), idPicKey: keys.IDPic });
     } catch {
       // The verdict is committed and stands; the reference is simply not kept.
       ctx.note({ enrollFailed: true });
@@ -73,7 +73,7 @@ async function submit(
   ticketId: string,
   materials: Map<string, string>,
   meta: RequestMeta,
-  afterCommit?: (status: 0 | 1 | 2, images: ReadonlyMap<ImageMaterial, Buffer>) => Promise<void>,
+  afterCommit?: (status: 0 | 1 | 2, images: ReadonlyMap<ImageMaterial, Buffer>, keys: Readonly<Record<string, string>>) => Promise<void>,
 ): Promise<Record<string, unknown>> {
   const biz = await requireBiz(ctx, bizName);
   const now = ctx.now();
@@ -133,7 +133,7 @@ async function submit(
     if (current && (current.status === 0 || current.status === 1)) throw new ActionError('Error.DuplicatedTicketId');
     throw new ActionError('Error.SubmitMaterialsError', 'Another submission of this ticket was recorded at the same moment; submit again.');
   }
-  await afterCommit?.(decision.status, images);
+  await afterCommit?.(decision.status, images, stored.images);
   await ticketDecided(ctx, { biz: bizName, ticketId, status: decision.status, similarityScore: decision.similarityScore });
   ctx.note({ scheme: biz.scheme, verifyStatus: decision.status, score: decision.similarityScore, idNumber: idNumber ? maskIdNumber(idNumber) : undefined });
 

@@ -57,7 +57,7 @@ function safeJson(text: string): unknown {
  */
 export async function enrollAfterSubmission(
   ctx: ServiceContext,
-  input: { tokenHash: string; biz: string; status: number; materials: ReadonlyMap<string, string>; idPic: Buffer | undefined },
+  input: { tokenHash: string; biz: string; status: number; materials: ReadonlyMap<string, string>; idPic: Buffer | undefined; idPicKey?: string },
 ): Promise<boolean> {
   const record = await ctx.repo.getRecord(CONSENT_KIND, input.tokenHash);
   if (!record) return false;
@@ -71,7 +71,15 @@ export async function enrollAfterSubmission(
   const idNumber = input.materials.get('IdentificationNumber');
   const name = input.materials.get('Name');
   if (!idNumber || !name) return false;
-  await referenceStoreOf(ctx).enroll({ idNumber, name, photo: input.idPic, sourceKiosk: consent.kiosk, consent: { source: 'kiosk', at: consent.at, wording: consent.wording } });
+  await referenceStoreOf(ctx).enroll({
+    idNumber,
+    name,
+    photo: input.idPic,
+    sourceKiosk: consent.kiosk,
+    consent: { source: 'kiosk', at: consent.at, wording: consent.wording },
+    // The ticket's own copy of the chip photo: deleting the reference deletes it too.
+    copies: input.idPicKey ? [input.idPicKey] : [],
+  });
   ctx.note({ enrolled: maskIdNumber(idNumber) });
   return true;
 }

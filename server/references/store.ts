@@ -36,6 +36,8 @@ const ReferenceBody = z.strictObject({
   sourceKiosk: z.string(),
   consent: ConsentRecord,
   photoKey: z.string(),
+  /** Other stored objects holding the same photo (the enrolling ticket's IDPic), deleted with the reference. */
+  copies: z.array(z.string()).default([]),
 });
 export type Reference = z.infer<typeof ReferenceBody>;
 
@@ -83,7 +85,7 @@ export class ReferenceStore {
   }
 
   /** Adds or replaces the reference of this ID number; the previous photo is deleted with the old record. */
-  async enroll(input: { idNumber: string; name: string; photo: Buffer; sourceKiosk: string; consent: ConsentRecord; cardType?: CardType }): Promise<Reference> {
+  async enroll(input: { idNumber: string; name: string; photo: Buffer; sourceKiosk: string; consent: ConsentRecord; cardType?: CardType; copies?: string[] }): Promise<Reference> {
     const now = this.deps.now();
     const id = this.idOf(input.idNumber);
     const previous = await this.deps.repo.getRecord(REFERENCE_KIND, id);
@@ -96,6 +98,7 @@ export class ReferenceStore {
       sourceKiosk: input.sourceKiosk,
       consent: ConsentRecord.parse(input.consent),
       photoKey,
+      copies: input.copies ?? [],
     };
     await this.deps.repo.putObject({ key: photoKey, sealed: this.deps.biometrics.seal(input.photo, photoAad(photoKey)), createdAt: now });
     const days = this.deps.retentionDays ?? DEFAULT_REFERENCE_RETENTION_DAYS;
@@ -106,10 +109,11 @@ export class ReferenceStore {
       createdAt: now,
       expiresAt: new Date(now.getTime() + days * 86_400_000),
     });
-    // Re-enrolment replaces the photo: the old one must not linger in the object store.
+    // Re-enrolment replaces the photo: the old one and its copies must not linger in the object store.
     if (previous) {
       const old = this.open(previous);
-      if (old.photoKey !== photoKey) await this.deps.repo.deleteRecord('reference-photo-orphan', id, [old.photoKey]);
+      // A record kind with no row: the call deletes only the named objects.
+      await this.deps.repo.deleteRecord('reference-photo-orphan', id, [old.photoKey, ...old.copies].filter((key) => key !== photoKey && !reference.copies.includes(key)));
     }
     return reference;
   }
@@ -137,7 +141,8 @@ export class ReferenceStore {
     const id = this.idOf(idNumber);
     const record = await this.deps.repo.getRecord(REFERENCE_KIND, id);
     if (!record) return false;
-    return this.deps.repo.deleteRecord(REFERENCE_KIND, id, [this.open(record).photoKey]);
+    const reference = this.open(record);
+    return this.deps.repo.deleteRecord(REFERENCE_KIND, id, [reference.photoKey, ...reference.copies]);
   }
 
   /** Deletes references past their retention, photos included; returns how many. */
@@ -147,7 +152,8 @@ export class ReferenceStore {
     for (const record of expired) {
       let keys: string[] = [];
       try {
-        keys = [this.open(record).photoKey];
+        const reference = this.open(record);
+        keys = [reference.photoKey, ...reference.copies];
       } catch {
         // A record that no longer opens (key rotated) is still deleted; its photo is unreachable anyway.
       }

@@ -45,6 +45,9 @@ describe('references enrolled from kiosks', () => {
     expect(found?.photo).toEqual(fakeImage('zhang'));
     expect(found?.reference).toMatchObject({ name: '张三', cardType: 'resident', sourceKiosk: 'counter-3', consent: { source: 'kiosk', wording: 'enroll-v1' } });
     expect(t.logText()).not.toContain(ID);
+    // The ticket's own copy of the chip photo is known to the reference, so deleting it reaches that copy too.
+    expect(found?.reference.copies).toHaveLength(1);
+    expect(await t.server.repo.getObject(found!.reference.copies[0]!)).toBeDefined();
   });
 
   it('keeps nothing without consent, for a failed face, or when the biz does not enroll', async () => {
@@ -81,11 +84,22 @@ describe('references enrolled from kiosks', () => {
   });
 
   it('replaces the photo on re-enrolment and leaves no old copy behind', async () => {
-    const before = (await store.find(ID))!.reference.photoKey;
+    const { photoKey: before, copies } = (await store.find(ID))!.reference;
     const fresh = new ReferenceStore({ repo: t.server.repo, ...serverKeysFor(), now: () => new Date(), randomHex: (n) => 'b'.repeat(n * 2) });
     await fresh.enroll({ idNumber: ID, name: '张三', photo: fakeImage('zhang2'), sourceKiosk: 'k', consent: { source: 'operator', at: 'now', wording: 'w' } });
     expect(await t.server.repo.getObject(before)).toBeUndefined();
+    expect(await t.server.repo.getObject(copies[0]!)).toBeUndefined();
     expect((await fresh.find(ID))!.photo).toEqual(fakeImage('zhang2'));
+  });
+
+  it('deletes a kiosk-enrolled reference everywhere: the record, its photo and the ticket copy', async () => {
+    const id = '110105194912310011';
+    await kioskVerify('EnrollBiz', 'enroll-del', 'zhang', consent, id);
+    const { photoKey, copies } = (await store.find(id))!.reference;
+    expect(copies).toHaveLength(1);
+    expect((await cli(['references', 'delete', '--id-number', id])).code).toBe(0);
+    for (const key of [photoKey, ...copies]) expect(await t.server.repo.getObject(key)).toBeUndefined();
+    expect(await store.find(id)).toBeUndefined();
   });
 });
 
