@@ -75,6 +75,8 @@ describe('face_verify match', () => {
     expect(await refused({ method: 'match', name: '张三', certNumber: '110105194912310000', imgbase64: b64(fakeImage('zhang')) })).toBe('Z8105');
     expect(await refused({ method: 'init', name: '张三', certNumber: ID, metainfo: '{}' })).toBe('Z8101');
     expect(await refused({ method: 'query', bizId: 'b1', queryId: 'nope' })).toBe('Z8301');
+    expect(await refused({ method: 'init', name: '张三', certNumber: ID, bizId: 'b2', callbackUrl: 'file:///etc/passwd', callbackSeed: 'seed-of-the-caller' })).toBe('Z8101');
+    expect(await refused({ method: 'frobnicate' })).toBe('Z8101');
   });
   it('answers 404 for another Service', async () => {
     const error = await pop().request('ExecuteRequest', { Service: 'account_abuse', ServiceParameters: '{}' }, { method: 'POST' }).catch((e: Error & { code?: unknown }) => e);

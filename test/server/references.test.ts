@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRpmin, toBase64Value } from '../../cloudauth';
+import { readFile } from 'node:fs/promises';
 import { run as serverCli } from '../../cli/server';
+import { createCloudauthProvider } from '../../main/services/verify/cloudauth-provider';
 import { callbackSignature, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../server/callbacks/notify';
 import { ReferenceStore } from '../../server/references/store';
 import { setBizSettings } from '../../server/references/biz-settings';
@@ -101,6 +103,31 @@ describe('references enrolled from kiosks', () => {
     for (const key of [photoKey, ...copies]) expect(await t.server.repo.getObject(key)).toBeUndefined();
     expect(await store.find(id)).toBeUndefined();
   });
+});
+
+describe('the kiosk provider verifying through the service', () => {
+  it('sends the consent with GetVerifyToken only when the person gave it, and the service enrolls the chip photo', async () => {
+    // Real JPEGs (the provider prepares them with sharp); a face stand-in that finds every pair alike.
+    const always = { async compare() { return { SimilarityScore: 97, ConfidenceThresholds: { '0.0001': 90, '0.001': 80, '0.01': 70 } }; }, async detectAttributes() { throw new Error('unused'); }, async close() {} };
+    const s = await startTestServer({ face: always as never });
+    try {
+      await s.createBiz('KioskBiz', 'RPMin');
+      await setBizSettings(s.server.repo, 'KioskBiz', { enrollReferences: true }, new Date());
+      const photo = await readFile(join(import.meta.dirname, '../fixtures/faces/person-vlado1.jpg'));
+      const provider = createCloudauthProvider({ endpoint: s.url, region: 'cn-hangzhou', apiVersion: '2018-09-16', mode: 'rpmin', biz: 'KioskBiz', accessKeyId: s.key.AccessKeyId, accessKeySecret: s.key.AccessKeySecret, far: 0.001, timeoutMs: 30_000 });
+      const input = (idNumber: string) => ({ reference: { mime: 'image/jpeg' as const, bytes: photo }, live: photo, identity: { type: 'resident' as const, name: '张三', idNumber } });
+      const keys = serverKeys(s.dataDir, s.env);
+      const references = new ReferenceStore({ repo: s.server.repo, biometrics: keys.biometrics, indexKey: keys.tokenKey, now: () => new Date(), randomHex: (n) => 'a'.repeat(n * 2) });
+
+      expect(await provider.verify(input(OTHER_ID))).toMatchObject({ kind: 'decided', pass: true });
+      expect(await references.find(OTHER_ID)).toBeUndefined();
+
+      expect(await provider.verify({ ...input(ID), enrollConsent: { at: '2026-12-01T10:00:00Z', wording: 'enroll-v1', kiosk: 'counter-7' } })).toMatchObject({ kind: 'decided', pass: true });
+      expect((await references.find(ID))?.reference).toMatchObject({ sourceKiosk: 'counter-7', consent: { source: 'kiosk', wording: 'enroll-v1' } });
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
 });
 
 function serverKeysFor() {
