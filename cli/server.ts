@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { CaptureSettings } from '../contract';
 import { createAccessKey, isScheme, listAccessKeys } from '../server/admin';
 import { openRepository } from '../server/repository/open';
 import { SCHEMES, type Repository } from '../server/repository/types';
@@ -12,6 +14,7 @@ import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } 
 const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR] [--db postgres://…] [--public-url URL]
                        [--retention-days 30] [--allow-addresses CIDR,…] [--face-workers 2] [--face-queue 16]
                        [--rate 200] [--burst 400] [--far 0.0001] [--reference-retention-days 365]
+                       [--h5-capture FILE.json]
        renzheng server keys create|list [--data DIR] [--db URL]
        renzheng server keys revoke ACCESS_KEY_ID [--data DIR] [--db URL]
        renzheng server biz create --biz NAME --scheme ${SCHEMES.join('|')} [--data DIR] [--db URL]
@@ -22,7 +25,9 @@ const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR]
 A self-hosted service speaking the cloudauth (实人认证) API. The master key that seals AccessKey secrets
 and images comes from RENZHENG_SERVER_MASTER_KEY (base64, 32 bytes) or DIR/master.key (mode 600,
 created on first use). \`biz enroll on\` lets a passed kiosk verification whose person consented keep
-the chip photo as a reference (face_verify, the H5 page); \`references delete\` removes every copy. --db defaults to RENZHENG_SERVER_DB_URL; SQLite in DIR otherwise.
+the chip photo as a reference (face_verify, the H5 page). --h5-capture names a JSON file of capture
+settings (the kiosk's capture section: activeChallenges, antispoofMin, …) the H5 page runs and the
+service judges with; the kiosk's defaults otherwise; \`references delete\` removes every copy. --db defaults to RENZHENG_SERVER_DB_URL; SQLite in DIR otherwise.
 `;
 
 const options = {
@@ -44,6 +49,7 @@ const options = {
   name: { type: 'string' },
   photo: { type: 'string' },
   'reference-retention-days': { type: 'string' },
+  'h5-capture': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,6 +66,13 @@ const Flags = z.object({
   'public-url': z.url().optional(),
   db: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
 });
+
+/** The H5 page's capture policy from a JSON file; a bad file stops the start with what is wrong. */
+async function readH5Capture(file: string): Promise<Partial<CaptureSettings>> {
+  const parsed = CaptureSettings.partial().safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) throw new Error(`--h5-capture ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
 
 export function dataDirOf(values: { data?: string }, env: CliIo['env']): string {
   return values.data ?? env.RENZHENG_SERVER_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'renzheng-server');
@@ -120,6 +133,7 @@ export const run: CliCommand = async (args, io) => {
         throttle: f.rate || f.burst ? { ratePerSecond: f.rate ?? 200, burst: f.burst ?? Math.ceil((f.rate ?? 200) * 2) } : undefined,
         far: f.far,
         referenceRetentionDays: f['reference-retention-days'],
+        h5: parsed.values['h5-capture'] ? { capture: await readH5Capture(parsed.values['h5-capture']) } : undefined,
       });
     }
     if (group === 'keys' && (verb === 'create' || verb === 'list' || verb === 'revoke')) {

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { CaptureSettings } from '../../contract';
 import { DEFAULT_CAPTURE_SETTINGS } from '../../capture/defaults';
@@ -51,10 +52,18 @@ const MIME: Record<string, string> = {
 /** What the page needs of the renderer build; the kiosk's own page is not served here. */
 const SERVED = ['h5/', 'assets/', 'human/'];
 
-export function findH5Root(): string | undefined {
-  const here = dirname(new URL(import.meta.url).pathname);
-  // out/main/cli.js → out/renderer; server/h5/routes.ts (tests, tsx) → out/renderer at the repository root.
-  return [resolve(here, '../renderer'), resolve(here, '../../out/renderer')].find((dir) => existsSync(join(dir, 'h5', 'index.html')));
+/**
+ * The built renderer: this file is bundled into out/main/chunks/ (the CLI) or run from server/h5/
+ * (tests, tsx), so look upward for an `out` folder holding renderer/h5 — never the source
+ * renderer/h5, whose index.html is not the built page.
+ */
+export function findH5Root(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  for (let dir = from, i = 0; i < 6; i++, dir = dirname(dir)) {
+    const candidates = basename(dir) === 'out' ? [join(dir, 'renderer')] : [join(dir, 'out', 'renderer')];
+    const found = candidates.find((root) => existsSync(join(root, 'h5', 'index.html')));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 const PROBLEM_TEXT: Record<H5Problem | 'missing', { zh: string; en: string; status: number }> = {
