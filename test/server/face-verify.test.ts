@@ -150,6 +150,14 @@ describe('face_verify init and query with the H5 page', () => {
     expect((await api('/h5/api/submit', { token: tokenA, challengeId: startedA.json.challenge.challengeId, image, liveness: honest })).status).toBe(409);
   });
 
+  it('gives at most five challenges per link', async () => {
+    const init = await fv({ method: 'init', name: '张三', certNumber: ID, bizId: 'DRAWS', metainfo: '{}' });
+    const token = new URL(init.Data!.pageUrl as string).searchParams.get('token')!;
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await api('/h5/api/start', { token })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
   it('serves a clear page for an unknown, spent or expired link', async () => {
     const unknown = await fetch(`${t.url}/h5/verify?token=nope`);
     expect(unknown.status).toBe(404);

@@ -8,7 +8,9 @@ import { runRpmin, toBase64Value } from '../../cloudauth';
 import { readFile } from 'node:fs/promises';
 import { run as serverCli } from '../../cli/server';
 import { createCloudauthProvider } from '../../main/services/verify/cloudauth-provider';
-import { callbackSignature, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../server/callbacks/notify';
+import { randomBytes } from 'node:crypto';
+import { CallbackDispatcher, callbackSignature, EVENT_HEADER, SIGNATURE_HEADER, subscribeCallback, ticketDecided, TIMESTAMP_HEADER } from '../../server/callbacks/notify';
+import { addressPolicy } from '../../server/images/address-policy';
 import { ReferenceStore } from '../../server/references/store';
 import { setBizSettings } from '../../server/references/biz-settings';
 import { serverKeys } from '../../server/start';
@@ -184,6 +186,21 @@ describe('ticket callbacks', () => {
       expect(a.headers[SIGNATURE_HEADER]).toBe(callbackSignature('seed-of-the-caller', String(a.headers[TIMESTAMP_HEADER]), a.body));
     }
     expect(JSON.parse(second!.body)).toMatchObject({ Biz: 'RPMinBiz', TicketId: 'cb-1', StatusCode: 1, SimilarityScore: 95.1234 });
+  });
+
+  it('never posts to a private address the allow-list does not open, and gives up', async () => {
+    const before = arrivals.length;
+    const keys = serverKeys(t.dataDir, t.env);
+    const warnings: Record<string, unknown>[] = [];
+    const logger = { info() {}, warn: (fields: Record<string, unknown>) => void warnings.push(fields) } as never;
+    const dispatcher = new CallbackDispatcher({ repo: t.server.repo, biometrics: keys.biometrics, addresses: addressPolicy(), now: () => new Date(), logger, backoffMs: () => 10, maxAttempts: 2 });
+    const ctx = { repo: t.server.repo, biometrics: keys.biometrics, now: () => new Date(), randomHex: (n: number) => randomBytes(n).toString('hex'), callbacks: dispatcher } as never;
+    await subscribeCallback(ctx, { biz: 'RPMinBiz', ticketId: 'cb-private', url, seed: 'seed-of-the-caller', expiresAt: new Date(Date.now() + 60_000) });
+    await ticketDecided(ctx, { biz: 'RPMinBiz', ticketId: 'cb-private', status: 2, similarityScore: 20 });
+    await waitFor(() => warnings.length > 0);
+    await dispatcher.close();
+    expect(arrivals.length).toBe(before);
+    expect(String(warnings[0]!.why)).toContain('not a public address');
   });
 
   it('refuses a callback URL that is not http(s) before issuing a token', async () => {
