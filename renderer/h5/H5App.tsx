@@ -8,7 +8,7 @@ import { CaptureView } from '../src/capture/CaptureView';
 import { loadLiveDetector, type LiveDetector } from '../src/capture/live-detector';
 import { LIVENESS_NOTE, promptText } from '../src/capture/prompts';
 import { H5ApiError, startSession, submitCapture, type StartAnswer, type SubmitAnswer } from './api';
-import { initialLanguage, translate, type StringKey } from './strings';
+import { initialLanguage, problemKey, translate, type StringKey } from './strings';
 
 /** Human's models and wasm come from this service, under the page's static folder (never a CDN). */
 const ASSETS_BASE = new URL('/h5/static/', location.origin).href;
@@ -126,7 +126,8 @@ export function H5App({ token }: { token: string }) {
       {screen.name === 'problem' && (
         <section className="card">
           <h2 className="verdict-fail">{t('error')}</h2>
-          <p>{screen.message}</p>
+          <p>{t(problemKey(screen.code))}</p>
+          <p className="capture-note">{screen.message}</p>
           <p>{t('retryHint')}</p>
         </section>
       )}

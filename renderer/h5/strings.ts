@@ -25,6 +25,15 @@ const zh = {
   review: '已提交，等待人工审核',
   error: '出现问题',
   retryHint: '请回到发起认证的应用重新获取链接。',
+  problemExpired: '认证链接已过期。',
+  problemSpent: '此认证链接已使用过。',
+  problemInvalid: '认证链接无效。',
+  problemChallenge: '本次拍摄已超时或已提交过，请重新打开链接。',
+  problemDraws: '尝试次数过多。',
+  problemCamera: '无法使用摄像头。请允许本页面使用摄像头后重试。',
+  problemTimeout: '未能在规定时间内完成拍摄。',
+  problemBusy: '服务繁忙，请稍后再试。',
+  problemOther: '核验未能完成。',
 } as const;
 
 export type StringKey = keyof typeof zh;
@@ -53,6 +62,15 @@ const en: Record<StringKey, string> = {
   review: 'Submitted; waiting for a manual review',
   error: 'Something went wrong',
   retryHint: 'Go back to the app that sent you here and ask for a new link.',
+  problemExpired: 'This verification link has expired.',
+  problemSpent: 'This verification link was used already.',
+  problemInvalid: 'This verification link is not valid.',
+  problemChallenge: 'The capture took too long or was sent already; open the link again.',
+  problemDraws: 'Too many attempts with this link.',
+  problemCamera: 'The camera cannot be used. Allow this page to use the camera and try again.',
+  problemTimeout: 'The photo could not be taken in time.',
+  problemBusy: 'The service is busy; try again in a moment.',
+  problemOther: 'The verification could not be completed.',
 };
 
 const table: Record<Language, Record<StringKey, string>> = { 'zh-CN': zh, en };
@@ -64,4 +82,17 @@ export function translate(language: Language, key: StringKey): string {
 /** The phone's language decides the first view; the switch is always there. */
 export function initialLanguage(languages: readonly string[]): Language {
   return languages.some((l) => l.toLowerCase().startsWith('zh')) || languages.length === 0 ? 'zh-CN' : 'en';
+}
+
+/** The sentence for a problem code from the service or the capture (the English detail is shown below it). */
+export function problemKey(code: string): StringKey {
+  if (code === 'expired') return 'problemExpired';
+  if (code === 'spent' || code === 'decided') return 'problemSpent';
+  if (code === 'invalid') return 'problemInvalid';
+  if (code === 'challenge') return 'problemChallenge';
+  if (code === 'draws') return 'problemDraws';
+  if (code === 'busy') return 'problemBusy';
+  if (code === 'capture-timeout') return 'problemTimeout';
+  if (code.startsWith('camera-')) return 'problemCamera';
+  return 'problemOther';
 }

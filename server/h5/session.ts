@@ -12,6 +12,7 @@ import { ticketDecided } from '../callbacks/notify';
 import { bindingAad, materialsAad, objectAad, type ServiceContext } from '../context';
 import { hashToken } from '../crypto';
 import { recordFailure } from '../face-verify/failures';
+import { ImageFetchError } from '../images/fetch-image';
 import { resolveImage } from '../images/resolve-image';
 import { referenceStoreOf } from '../references/enroll';
 import type { TokenRecord } from '../repository/types';
@@ -130,7 +131,14 @@ export async function submitCapture(ctx: ServiceContext, input: z.infer<typeof H
 
   const image = Buffer.from(input.image, 'base64');
   const binding = bindingOf(ctx, token, tokenHash);
-  const reference = await referenceFor(ctx, binding);
+  let reference: Reference | undefined;
+  try {
+    reference = await referenceFor(ctx, binding);
+  } catch (error) {
+    // The caller's Binding names an image this service cannot fetch: nothing to decide against yet.
+    if (error instanceof ImageFetchError) throw new H5Refusal(502, 'reference', 'The photo to compare with could not be fetched; try again later.');
+    throw error;
+  }
   const judged = judgeLiveness(input.liveness, { challenge: issued.challenge as ActiveChallenge | null, issuedAt: issued.issuedAt }, settings.capture, now);
   let outcome: H5Verdict;
   let score: number | null = null;
