@@ -130,13 +130,19 @@ export class CallbackDispatcher {
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.running = this.pass()
+      .catch((error: unknown) => {
+        // A broken record or a database hiccup must not crash the service: log it and try again later.
+        this.deps.logger.error({ err: { name: (error as Error)?.name } }, 'callback delivery pass failed; will retry');
+        this.schedule(this.deps.now().getTime() + 30_000);
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
   }
 
   private schedule(at: number): void {
@@ -158,7 +164,15 @@ export class CallbackDispatcher {
     }
     for (const record of records) {
       if (this.closed) return;
-      const delivery = Delivery.parse(JSON.parse(this.deps.biometrics.open(record.sealed, aad(DELIVERY_KIND, record.id)).toString('utf8')));
+      let delivery: Delivery;
+      try {
+        delivery = Delivery.parse(JSON.parse(this.deps.biometrics.open(record.sealed, aad(DELIVERY_KIND, record.id)).toString('utf8')));
+      } catch {
+        // Sealed under another key or damaged: it can never be delivered, and must not block the others.
+        await this.deps.repo.deleteRecord(DELIVERY_KIND, record.id);
+        this.deps.logger.error({ event: record.id }, 'callback record unreadable; dropped');
+        continue;
+      }
       if (delivery.nextAt > this.deps.now().getTime()) {
         next = Math.min(next, delivery.nextAt);
         continue;

@@ -96,6 +96,20 @@ describe('references enrolled from kiosks', () => {
     expect((await fresh.find(ID))!.photo).toEqual(fakeImage('zhang2'));
   });
 
+  it('purges a reference past its retention, photo included', async () => {
+    const keys = serverKeysFor();
+    let now = new Date();
+    const short = new ReferenceStore({ repo: t.server.repo, ...keys, now: () => now, randomHex: (n) => 'f'.repeat(n * 2), retentionDays: 1 });
+    const id = '110105194912310020';
+    await short.enroll({ idNumber: id, name: '赵六', photo: fakeImage('zhao'), sourceKiosk: 'k', consent: { source: 'operator', at: 'x', wording: 'x' } });
+    const { photoKey } = (await short.find(id))!.reference;
+    expect(await short.purge()).toBe(0);
+    now = new Date(now.getTime() + 2 * 86_400_000);
+    expect(await short.find(id)).toBeUndefined();
+    expect(await short.purge()).toBe(1);
+    expect(await t.server.repo.getObject(photoKey)).toBeUndefined();
+  });
+
   it('deletes a kiosk-enrolled reference everywhere: the record, its photo and the ticket copy', async () => {
     const id = '110105194912310011';
     await kioskVerify('EnrollBiz', 'enroll-del', 'zhang', consent, id);
