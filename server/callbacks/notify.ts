@@ -56,19 +56,27 @@ export async function subscribeCallback(ctx: ServiceContext, input: { biz: strin
   await ctx.repo.putRecord({ kind: SUBSCRIPTION_KIND, id, sealed, createdAt: ctx.now(), expiresAt: new Date(input.expiresAt.getTime() + 86_400_000) });
 }
 
-/** Called once per committed decision; queues a delivery when the ticket has a callback and is final for now (1/2). */
+/**
+ * Called once per committed decision; queues a delivery when the ticket has a callback and is final
+ * for now (1/2). Never throws: the verdict is committed, and a callback that could not be queued
+ * must not turn the caller's answer into an error (GetStatus still tells the truth).
+ */
 export async function ticketDecided(ctx: ServiceContext, decision: { biz: string; ticketId: string; status: number; similarityScore: number | null }): Promise<void> {
   if (decision.status !== 1 && decision.status !== 2) return;
-  const subId = subscriptionId(decision.biz, decision.ticketId);
-  const record = await ctx.repo.getRecord(SUBSCRIPTION_KIND, subId);
-  if (!record) return;
-  const sub = Subscription.parse(JSON.parse(ctx.biometrics.open(record.sealed, aad(SUBSCRIPTION_KIND, subId)).toString('utf8')));
-  const eventId = ctx.randomHex(16);
-  const now = ctx.now();
-  const body = JSON.stringify({ EventId: eventId, Biz: decision.biz, TicketId: decision.ticketId, StatusCode: decision.status, SimilarityScore: decision.similarityScore ?? 0, DecidedAt: now.toISOString() });
-  const delivery: Delivery = { url: sub.url, seed: sub.seed, body, attempts: 0, nextAt: now.getTime(), firstAt: now.getTime() };
-  await ctx.repo.putRecord({ kind: DELIVERY_KIND, id: eventId, sealed: ctx.biometrics.seal(Buffer.from(JSON.stringify(delivery)), aad(DELIVERY_KIND, eventId)), createdAt: now, expiresAt: null });
-  ctx.callbacks?.kick();
+  try {
+    const subId = subscriptionId(decision.biz, decision.ticketId);
+    const record = await ctx.repo.getRecord(SUBSCRIPTION_KIND, subId);
+    if (!record) return;
+    const sub = Subscription.parse(JSON.parse(ctx.biometrics.open(record.sealed, aad(SUBSCRIPTION_KIND, subId)).toString('utf8')));
+    const eventId = ctx.randomHex(16);
+    const now = ctx.now();
+    const body = JSON.stringify({ EventId: eventId, Biz: decision.biz, TicketId: decision.ticketId, StatusCode: decision.status, SimilarityScore: decision.similarityScore ?? 0, DecidedAt: now.toISOString() });
+    const delivery: Delivery = { url: sub.url, seed: sub.seed, body, attempts: 0, nextAt: now.getTime(), firstAt: now.getTime() };
+    await ctx.repo.putRecord({ kind: DELIVERY_KIND, id: eventId, sealed: ctx.biometrics.seal(Buffer.from(JSON.stringify(delivery)), aad(DELIVERY_KIND, eventId)), createdAt: now, expiresAt: null });
+    ctx.callbacks?.kick();
+  } catch {
+    ctx.note({ callbackQueued: false });
+  }
 }
 
 export type CallbackPost = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<number>;
