@@ -45,7 +45,12 @@ beforeAll(async () => {
     idNumber: ID, name: '张三', photo: await jpegOf('zhang', 200), sourceKiosk: 'test', consent: { source: 'operator', at: '2026-12-01T00:00:00Z', wording: 'test' },
   });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  // Every request above carried the ID number; the log holds it masked only.
+  expect(t.logText()).not.toContain(ID);
+  expect(t.logText()).toContain('110105********002X');
+  await t.close();
+});
 
 type FvAnswer = { Code: number; Message: string; RequestId: string; Data?: Record<string, any> };
 const pop = () => new RPCClient({ endpoint: t.url, apiVersion: '2017-03-31', accessKeyId: t.key.AccessKeyId, accessKeySecret: t.key.AccessKeySecret });
