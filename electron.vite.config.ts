@@ -92,7 +92,8 @@ export default defineConfig({
     base: './',
     build: {
       outDir: resolve(root, 'out/renderer'),
-      rollupOptions: { input: resolve(root, 'renderer/index.html') },
+      // Two pages: the kiosk, and the service's H5 verification page (served by server/h5/routes.ts).
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html'), h5: resolve(root, 'renderer/h5/index.html') } },
     },
   },
 });

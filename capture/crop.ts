@@ -17,3 +17,17 @@ export function cropRegion(face: Box, frame: { width: number; height: number }, 
   const y1 = Math.min(frame.height, Math.ceil(cy + side / 2));
   return { x: x0, y: y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
 }
+
+/**
+ * The smallest camera frame width the kiosk supports. With it, the capture gate's smallest face
+ * (minFaceRatio of the width) cropped with the page's margin gives the smallest live frame an
+ * honest capture can produce.
+ */
+export const MIN_CAMERA_WIDTH = 640;
+/** Room for the crop being clamped at the frame edge and the detector's box being tight. */
+const SIZE_SLACK = 0.8;
+
+/** Smallest side, in pixels, that the page's crop of a gate-passing face can have. */
+export function minLiveSide(settings: { minFaceRatio: number }): number {
+  return Math.floor(settings.minFaceRatio * MIN_CAMERA_WIDTH * (1 + 2 * CROP_MARGIN) * SIZE_SLACK);
+}

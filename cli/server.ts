@@ -1,22 +1,33 @@
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { CaptureSettings } from '../contract';
 import { createAccessKey, isScheme, listAccessKeys } from '../server/admin';
 import { openRepository } from '../server/repository/open';
 import { SCHEMES, type Repository } from '../server/repository/types';
 import { serverKeys, startServer, type ServerOptions } from '../server/start';
+import { bizSettings, setBizSettings } from '../server/references/biz-settings';
+import { referencesCommand } from './server-references';
 import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } from './io';
 
 const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR] [--db postgres://…] [--public-url URL]
                        [--retention-days 30] [--allow-addresses CIDR,…] [--face-workers 2] [--face-queue 16]
-                       [--rate 200] [--burst 400] [--far 0.0001]
+                       [--rate 200] [--burst 400] [--far 0.0001] [--reference-retention-days 365]
+                       [--h5-capture FILE.json]
        renzheng server keys create|list [--data DIR] [--db URL]
        renzheng server keys revoke ACCESS_KEY_ID [--data DIR] [--db URL]
        renzheng server biz create --biz NAME --scheme ${SCHEMES.join('|')} [--data DIR] [--db URL]
        renzheng server biz list [--data DIR] [--db URL]
+       renzheng server biz enroll --biz NAME on|off [--data DIR] [--db URL]
+       renzheng server references add --id-number N --name NAME --photo FILE [--data DIR] [--db URL]
+       renzheng server references list|delete [--id-number N] [--data DIR] [--db URL]
 A self-hosted service speaking the cloudauth (实人认证) API. The master key that seals AccessKey secrets
 and images comes from RENZHENG_SERVER_MASTER_KEY (base64, 32 bytes) or DIR/master.key (mode 600,
-created on first use). --db defaults to RENZHENG_SERVER_DB_URL; SQLite in DIR otherwise.
+created on first use). \`biz enroll on\` lets a passed kiosk verification whose person consented keep
+the chip photo as a reference (face_verify, the H5 page). --h5-capture names a JSON file of capture
+settings (the kiosk's capture section: activeChallenges, antispoofMin, …) the H5 page runs and the
+service judges with; the kiosk's defaults otherwise; \`references delete\` removes every copy. --db defaults to RENZHENG_SERVER_DB_URL; SQLite in DIR otherwise.
 `;
 
 const options = {
@@ -34,6 +45,11 @@ const options = {
   far: { type: 'string' },
   biz: { type: 'string' },
   scheme: { type: 'string' },
+  'id-number': { type: 'string' },
+  name: { type: 'string' },
+  photo: { type: 'string' },
+  'reference-retention-days': { type: 'string' },
+  'h5-capture': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,6 +57,7 @@ const count = (min: number) => z.coerce.number().int().min(min);
 const Flags = z.object({
   port: count(0).max(65535).optional(),
   'retention-days': z.coerce.number().positive().optional(),
+  'reference-retention-days': z.coerce.number().positive().optional(),
   'face-workers': count(1).max(16).optional(),
   'face-queue': count(0).optional(),
   rate: z.coerce.number().positive().optional(),
@@ -49,6 +66,13 @@ const Flags = z.object({
   'public-url': z.url().optional(),
   db: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
 });
+
+/** The H5 page's capture policy from a JSON file; a bad file stops the start with what is wrong. */
+async function readH5Capture(file: string): Promise<Partial<CaptureSettings>> {
+  const parsed = CaptureSettings.partial().safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) throw new Error(`--h5-capture ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
 
 export function dataDirOf(values: { data?: string }, env: CliIo['env']): string {
   return values.data ?? env.RENZHENG_SERVER_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'renzheng-server');
@@ -108,6 +132,8 @@ export const run: CliCommand = async (args, io) => {
         faceQueue: f['face-queue'],
         throttle: f.rate || f.burst ? { ratePerSecond: f.rate ?? 200, burst: f.burst ?? Math.ceil((f.rate ?? 200) * 2) } : undefined,
         far: f.far,
+        referenceRetentionDays: f['reference-retention-days'],
+        h5: parsed.values['h5-capture'] ? { capture: await readH5Capture(parsed.values['h5-capture']) } : undefined,
       });
     }
     if (group === 'keys' && (verb === 'create' || verb === 'list' || verb === 'revoke')) {
@@ -135,6 +161,29 @@ export const run: CliCommand = async (args, io) => {
         return 0;
       });
     }
+    if (group === 'references') {
+      const keys = serverKeys(dataDir, io.env);
+      return await withRepository(dataDir, dbUrl, (repo) =>
+        referencesCommand(io, repo, keys, { verb, idNumber: parsed.values['id-number'], name: parsed.values.name, photo: parsed.values.photo, retentionDays: f['reference-retention-days'] }, USAGE),
+      );
+    }
+    if (group === 'biz' && verb === 'enroll') {
+      return await withRepository(dataDir, dbUrl, async (repo) => {
+        const name = parsed.values.biz;
+        const on = rest[0];
+        if (!name || (on !== 'on' && on !== 'off')) {
+          io.stderr(`renzheng server biz enroll: --biz NAME and on or off are required\n${USAGE}`);
+          return 2;
+        }
+        if (!(await repo.getBiz(name))) {
+          printError(io, 'InvalidParam.InvalidBiz', `No biz named ${name}; create it with \`renzheng server biz create\`.`);
+          return 1;
+        }
+        await setBizSettings(repo, name, { ...(await bizSettings(repo, name)), enrollReferences: on === 'on' }, new Date());
+        printJson(io, { Biz: name, EnrollReferences: on === 'on' });
+        return 0;
+      });
+    }
     if (group === 'biz' && (verb === 'create' || verb === 'list')) {
       return await withRepository(dataDir, dbUrl, async (repo) => {
         if (verb === 'list') {
@@ -143,7 +192,8 @@ export const run: CliCommand = async (args, io) => {
         }
         const name = parsed.values.biz;
         const scheme = parsed.values.scheme ?? '';
-        if (!name || !isScheme(scheme)) {
+        // '@…' names belong to the service itself (face_verify's sessions live under '@face_verify').
+        if (!name || name.startsWith('@') || !isScheme(scheme)) {
           io.stderr(`renzheng server biz create: --biz NAME and --scheme ${SCHEMES.join('|')} are required\n${USAGE}`);
           return 2;
         }

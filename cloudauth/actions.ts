@@ -146,6 +146,9 @@ export const GetVerifyToken = defineAction({
     { name: 'UserData', in: 'query' },
     // Added in 2018-08-07 (release notes); not in the parameter table, so its place follows the Java SDK.
     { name: 'VerifyConfigs', in: 'query' },
+    // Our service's extension (the 2019 API's callback idea): where to POST the verdict, and the seed that signs it.
+    { name: 'CallbackUrl', in: 'query' },
+    { name: 'CallbackSeed', in: 'query' },
   ],
   request: z.strictObject({
     Biz: NonEmpty,
@@ -153,6 +156,8 @@ export const GetVerifyToken = defineAction({
     Binding: jsonString(Binding).optional(),
     UserData: jsonString(z.record(z.string(), z.unknown())).optional(),
     VerifyConfigs: jsonString(z.unknown()).optional(),
+    CallbackUrl: z.string().max(2048).optional(),
+    CallbackSeed: z.string().max(128).optional(),
   }),
   data: wireObject({
     VerifyToken: z.preprocess(

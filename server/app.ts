@@ -16,11 +16,13 @@ import {
   type ResponseFormat,
 } from '../cloudauth';
 import { compareFaces, detectFaceAttributes } from './actions/faces';
+import { encodeFaceVerify, executeFaceVerify, FACE_VERIFY_ACTION, faceVerifyApiExists } from './face-verify/execute-request';
 import { submitMaterials, submitVerification } from './actions/submit';
 import { getMaterials, getStatus, getVerifyToken } from './actions/tickets';
 import type { Gateway } from './auth';
 import { ActionError, objectAad, type RequestMeta, type ServiceContext } from './context';
 import { hashToken, verifyUrlPath } from './crypto';
+import { registerH5Routes, type H5Options } from './h5/routes';
 import { stsObjectKey } from './images/resolve-image';
 
 type Handler = (ctx: ServiceContext, request: never, meta: RequestMeta) => Promise<Record<string, unknown>>;
@@ -51,6 +53,8 @@ export interface AppOptions {
   logger: Logger;
   /** HostId in error bodies (known once the server listens). */
   hostId: () => string;
+  /** The H5 page: where its build is and the capture policy it runs. */
+  h5?: H5Options;
 }
 
 /** The query's parameters; undefined when it is not valid percent-encoding. */
@@ -149,6 +153,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
       // The signed set is query ∪ form body (what pop-core and the Java SDK sign).
       const params: FlatParams = { ...query, ...body };
 
+      // 眼纹版 face_verify (guide 4.2) has its own Version and answer shape: server/face-verify.
+      if (params.Action === FACE_VERIFY_ACTION) {
+        const fv = await options.gateway.authenticate(params, method, faceVerifyApiExists);
+        note.accessKeyId = fv.accessKeyId;
+        note.action = FACE_VERIFY_ACTION;
+        if (!fv.ok) return fail(fv.code, fv.format, undefined, fv.detail);
+        const result = await executeFaceVerify(options.context((fields) => Object.assign(note, fields)), params, { requestId: request.id, accessKeyId: fv.accessKeyId });
+        note.code = String(result.body.Code);
+        return send(reply, encodeFaceVerify(result, fv.format));
+      }
+
       const auth = await options.gateway.authenticate(params, method);
       note.accessKeyId = auth.accessKeyId;
       if (!auth.ok) return fail(auth.code, auth.format, undefined, auth.detail);
@@ -207,18 +222,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.code(200).send({ oss: `oss://${ctx.settings.bucket}:${path}` });
   });
 
-  app.get<{ Querystring: { token?: string } }>('/h5/verify', async (request, reply) => {
-    const ctx = options.context(() => undefined);
-    const token = request.query.token ? await ctx.repo.getTokenByHash(hashToken(ctx.tokenKey, request.query.token)) : undefined;
-    if (!token || token.expiresAt.getTime() <= ctx.now().getTime()) {
-      return reply.code(403).type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>实人认证</title><p>认证链接无效或已过期。This verification link is not valid or has expired.</p>\n');
-    }
-    // The H5 capture page is a later issue; the token already unlocks this URL and expires with the VerifyToken.
-    return reply
-      .code(200)
-      .type('text/html; charset=utf-8')
-      .send(`<!doctype html><meta charset="utf-8"><title>实人认证</title><p>认证页面尚未提供。The verification page is not available yet; this link is valid until ${token.expiresAt.toISOString()}.</p>\n`);
-  });
+  registerH5Routes(app, options.context, options.h5);
 
   return app;
 }

@@ -3,8 +3,8 @@ import type { SecretBox } from './crypto';
 import type { Repository } from './repository/types';
 import type { KeyThrottle } from './throttle';
 
-export type AuthResult =
-  | { ok: true; action: ActionName; version: string; accessKeyId: string; format: ResponseFormat }
+export type AuthResult<A extends string = ActionName> =
+  | { ok: true; action: A; version: string; accessKeyId: string; format: ResponseFormat }
   | { ok: false; code: string; detail?: string; format: ResponseFormat; accessKeyId?: string };
 
 export interface GatewayDeps {
@@ -46,12 +46,13 @@ export class Gateway {
     return entry;
   }
 
-  async authenticate(params: FlatParams, method: HttpMethod): Promise<AuthResult> {
+  /** `exists` says which (Action, Version) pairs this endpoint serves; ExecuteRequest (face_verify) passes its own. */
+  async authenticate<A extends string = ActionName>(params: FlatParams, method: HttpMethod, exists: (action: string, version: string) => action is A = actionExists as never): Promise<AuthResult<A>> {
     const now = this.deps.now();
     const common = checkCommonParams(params, now);
     if (!common.ok) return { ok: false, code: common.code, detail: common.detail, format: responseFormatOf(params) };
     const { format, accessKeyId } = common;
-    if (!actionExists(common.action, common.version)) {
+    if (!exists(common.action, common.version)) {
       return { ok: false, code: 'InvalidApi.NotFound', detail: `${common.action} does not exist in version ${common.version}.`, format, accessKeyId };
     }
     const key = await this.keyFor(accessKeyId);

@@ -20,6 +20,8 @@ export interface ServiceSettings {
   /** Lifetime of GetMaterials' image links; the guide says one hour. */
   materialUrlSeconds: number;
   imageFetchTimeoutMs: number;
+  /** Days an enrolled reference is kept (server/references). */
+  referenceRetentionDays?: number;
 }
 
 /** Everything an action needs; I/O (clock, randomness, DNS) injected. */
@@ -34,6 +36,8 @@ export interface ServiceContext {
   settings: ServiceSettings;
   now: () => Date;
   randomHex: (bytes: number) => string;
+  /** Delivers queued ticket callbacks (server/callbacks); absent in tools that decide nothing. */
+  callbacks?: { kick(): void };
   /** Masked, PII-free notes for the request log. */
   note: (fields: Record<string, unknown>) => void;
 }

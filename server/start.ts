@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import { REPORTED_FARS } from '../face/calibration';
 import { startFaceWorker } from '../face/client';
 import { buildApp } from './app';
+import type { H5Options } from './h5/routes';
+import { CallbackDispatcher } from './callbacks/notify';
+import { referenceStoreOf } from './references/enroll';
 import { Gateway } from './auth';
 import type { ServiceContext, ServiceSettings } from './context';
 import { deriveKey, loadMasterKey, SecretBox } from './crypto';
@@ -46,6 +49,12 @@ export interface ServerOptions {
   resolve?: Resolver;
   now?: () => Date;
   faults?: RepositoryFaults;
+  /** Days an enrolled reference is kept. Default 365. */
+  referenceRetentionDays?: number;
+  /** The H5 page's build folder and capture policy. */
+  h5?: H5Options;
+  /** Callback retry backoff for attempt n (tests shorten it). */
+  callbackBackoffMs?: (attempt: number) => number;
 }
 
 export interface RunningServer {
@@ -97,8 +106,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     far,
     materialUrlSeconds: 3600,
     imageFetchTimeoutMs: options.imageFetchTimeoutMs ?? 5000,
+    referenceRetentionDays: options.referenceRetentionDays,
   };
   const addresses = addressPolicy(options.allowAddresses ?? []);
+  const callbacks = new CallbackDispatcher({ repo, biometrics: keys.biometrics, addresses, resolve: options.resolve, now, logger, backoffMs: options.callbackBackoffMs });
   const context = (note: (fields: Record<string, unknown>) => void): ServiceContext => ({
     repo,
     biometrics: keys.biometrics,
@@ -110,10 +121,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings,
     now,
     randomHex: (bytes) => randomBytes(bytes).toString('hex'),
+    callbacks,
     note,
   });
   const gateway = new Gateway({ repo, secrets: keys.secrets, throttle: new KeyThrottle(options.throttle ?? DEFAULT_THROTTLE), now, keyCacheMs: options.keyCacheMs ?? 2000 });
-  const app = buildApp({ context, gateway, logger, hostId: () => settings.hostId });
+  const app = buildApp({ context, gateway, logger, hostId: () => settings.hostId, h5: options.h5 });
   let address: string;
   try {
     address = await app.listen({ host, port: options.port ?? 0 });
@@ -130,12 +142,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       const t = now();
       const purged = await repo.purge({ biometricsBefore: new Date(t.getTime() - retentionMs), now: t });
-      if (purged.objects || purged.materials) logger.info({ purged }, 'purged materials past retention');
+      const references = await referenceStoreOf(context(() => undefined)).purge();
+      if (purged.objects || purged.materials || references) logger.info({ purged: { ...purged, references } }, 'purged materials past retention');
     } catch (error) {
       logger.error({ err: { name: (error as Error).name } }, 'purge failed; will retry');
     }
   };
   await purge();
+  // Deliveries left by a previous run (or another process) resume now.
+  callbacks.kick();
   const timer = setInterval(() => void purge(), options.purgeIntervalMs ?? 3_600_000);
   timer.unref();
   logger.info({ url: settings.publicUrl, storage: repo.kind }, 'renzheng server listening');
@@ -149,6 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= (async () => {
         clearInterval(timer);
         await app.close();
+        await callbacks.close();
         await face.close();
         await repo.close();
       })();

@@ -8,6 +8,8 @@ import { FaceQueueFullError } from '../face-pool';
 import { ImageFetchError } from '../images/fetch-image';
 import { resolveImage } from '../images/resolve-image';
 import type { StoredObject } from '../repository/types';
+import { ticketDecided } from '../callbacks/notify';
+import { enrollAfterSubmission } from '../references/enroll';
 import { requireBiz, type StoredMaterials } from './tickets';
 
 const isImage = (type: string): type is ImageMaterial => (IMAGE_MATERIALS as readonly string[]).includes(type);
@@ -28,7 +30,15 @@ export async function submitMaterials(ctx: ServiceContext, req: ParsedRequest<'S
     throw new ActionError('InvalidParam.VerifyTokenExpired', 'Call GetVerifyToken again and submit within DurationSeconds.');
   }
   const binding = token.sealedBinding ? (JSON.parse(ctx.biometrics.open(token.sealedBinding, bindingAad(tokenHash)).toString('utf8')) as Binding) : undefined;
-  return submit(ctx, token.biz, token.ticketId, mergeMaterials(binding, req.Material), meta);
+  const materials = mergeMaterials(binding, req.Material);
+  return submit(ctx, token.biz, token.ticketId, materials, meta, async (status, images, keys) => {
+    try {
+      await enrollAfterSubmission(ctx, { tokenHash, biz: token.biz, status, materials, idPic: images.get('IDPic'), idPicKey: keys.IDPic });
+    } catch {
+      // The verdict is committed and stands; the reference is simply not kept.
+      ctx.note({ enrollFailed: true });
+    }
+  });
 }
 
 export async function submitVerification(ctx: ServiceContext, req: ParsedRequest<'SubmitVerification'>, meta: RequestMeta): Promise<Record<string, unknown>> {
@@ -57,7 +67,14 @@ async function compareWithReference(ctx: ServiceContext, face: Buffer, reference
  * fetch the images, decide (ID number, then face), and commit the verdict and the sealed
  * materials in one transaction that only succeeds if no other submission got there first.
  */
-async function submit(ctx: ServiceContext, bizName: string, ticketId: string, materials: Map<string, string>, meta: RequestMeta): Promise<Record<string, unknown>> {
+async function submit(
+  ctx: ServiceContext,
+  bizName: string,
+  ticketId: string,
+  materials: Map<string, string>,
+  meta: RequestMeta,
+  afterCommit?: (status: 0 | 1 | 2, images: ReadonlyMap<ImageMaterial, Buffer>, keys: Readonly<Record<string, string>>) => Promise<void>,
+): Promise<Record<string, unknown>> {
   const biz = await requireBiz(ctx, bizName);
   const now = ctx.now();
   const ticket = await ctx.repo.ensureTicket(bizName, ticketId, now);
@@ -116,6 +133,8 @@ async function submit(ctx: ServiceContext, bizName: string, ticketId: string, ma
     if (current && (current.status === 0 || current.status === 1)) throw new ActionError('Error.DuplicatedTicketId');
     throw new ActionError('Error.SubmitMaterialsError', 'Another submission of this ticket was recorded at the same moment; submit again.');
   }
+  await afterCommit?.(decision.status, images, stored.images);
+  await ticketDecided(ctx, { biz: bizName, ticketId, status: decision.status, similarityScore: decision.similarityScore });
   ctx.note({ scheme: biz.scheme, verifyStatus: decision.status, score: decision.similarityScore, idNumber: idNumber ? maskIdNumber(idNumber) : undefined });
 
   const status: Record<string, unknown> = { StatusCode: decision.status, SimilarityScore: decision.similarityScore ?? 0 };

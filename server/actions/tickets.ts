@@ -2,6 +2,9 @@ import { fieldAddedAfter, formatTimestamp, type ParsedRequest, type Binding } fr
 import { maskIdNumber } from '../../idcard/id-number';
 import { hashToken, signUrlPath } from '../crypto';
 import { ActionError, bindingAad, materialsAad, type RequestMeta, type ServiceContext } from '../context';
+import { subscribeCallback } from '../callbacks/notify';
+import { checkCallbackParams } from '../callbacks/subscribe';
+import { recordEnrollConsent } from '../references/enroll';
 import type { BizRecord } from '../repository/types';
 
 /** What a submission stores (sealed): text materials and the object keys of the images. */
@@ -26,6 +29,8 @@ export async function requireBiz(ctx: ServiceContext, name: string): Promise<Biz
 
 export async function getVerifyToken(ctx: ServiceContext, req: ParsedRequest<'GetVerifyToken'>, meta: RequestMeta): Promise<Record<string, unknown>> {
   await requireBiz(ctx, req.Biz);
+  // Checked before anything is issued: a bad callback refuses the whole request.
+  const callback = checkCallbackParams(req.CallbackUrl, req.CallbackSeed);
   const now = ctx.now();
   const token = ctx.randomHex(16);
   const sts = ctx.randomHex(32);
@@ -43,6 +48,8 @@ export async function getVerifyToken(ctx: ServiceContext, req: ParsedRequest<'Ge
     expiresAt,
     createdAt: now,
   });
+  await recordEnrollConsent(ctx, tokenHash, req.UserData, expiresAt);
+  if (callback) await subscribeCallback(ctx, { biz: req.Biz, ticketId: req.TicketId, ...callback, expiresAt });
   const data: Record<string, unknown> = {
     VerifyToken: { Token: token, DurationSeconds: ctx.settings.tokenSeconds },
     // Uploads go to this service's own store (PUT EndPoint/BucketName/Path+name with header

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { AccessKeyRecord, BizRecord, PurgeResult, Repository, RepositoryFaults, Scheme, StoredObject, SubmissionCommit, TicketRecord, TicketStatus, TokenRecord } from './types';
+import type { AccessKeyRecord, BizRecord, PurgeResult, Repository, RepositoryFaults, Scheme, SealedRecord, StoredObject, SubmissionCommit, TicketRecord, TicketStatus, TokenRecord } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS access_keys (id TEXT PRIMARY KEY, sealed_secret BYTEA NOT NULL, active BOOLEAN NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT);
@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS verify_tokens (
   sealed_binding BYTEA, expires_at BIGINT NOT NULL, created_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS objects (key TEXT PRIMARY KEY, sealed BYTEA NOT NULL, created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS objects_created ON objects (created_at);
+CREATE TABLE IF NOT EXISTS records (kind TEXT NOT NULL, id TEXT NOT NULL, sealed BYTEA NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT, PRIMARY KEY (kind, id));
 `;
 
 // pg returns BIGINT as a string (it may exceed 2^53); our values are epoch milliseconds.
@@ -52,6 +53,11 @@ function tokenFromRow(r: Record<string, unknown>): TokenRecord {
 function keyFromRow(r: Record<string, unknown>): AccessKeyRecord {
   const revoked = msOrNull(r.revoked_at);
   return { id: String(r.id), sealedSecret: r.sealed_secret as Buffer, active: r.active === true, createdAt: new Date(ms(r.created_at)), revokedAt: revoked === null ? null : new Date(revoked) };
+}
+
+function recordFromRow(r: Record<string, unknown>): SealedRecord {
+  const expires = msOrNull(r.expires_at);
+  return { kind: String(r.kind), id: String(r.id), sealed: r.sealed as Buffer, createdAt: new Date(ms(r.created_at)), expiresAt: expires === null ? null : new Date(expires) };
 }
 
 /** PostgreSQL, for several stateless server processes sharing one database. */
@@ -251,11 +257,41 @@ export class PostgresRepository implements Repository {
 
   async purge({ biometricsBefore, now }: { biometricsBefore: Date; now: Date }): Promise<PurgeResult> {
     return this.transaction(async (client) => ({
-      objects: (await client.query('DELETE FROM objects WHERE created_at < $1', [biometricsBefore.getTime()])).rowCount ?? 0,
+      // References (ref/…) follow their own record's expiry, purged with it by the references store.
+      objects: (await client.query("DELETE FROM objects WHERE created_at < $1 AND key NOT LIKE 'ref/%'", [biometricsBefore.getTime()])).rowCount ?? 0,
       materials: (await client.query('UPDATE tickets SET sealed_materials = NULL WHERE sealed_materials IS NOT NULL AND submitted_at < $1', [biometricsBefore.getTime()])).rowCount ?? 0,
       nonces: (await client.query('DELETE FROM nonces WHERE expires_at < $1', [now.getTime()])).rowCount ?? 0,
       tokens: (await client.query('DELETE FROM verify_tokens WHERE expires_at < $1', [now.getTime() - 86_400_000])).rowCount ?? 0,
+      // References are deleted with their photos by their store (server/references/store.ts).
+      records: (await client.query("DELETE FROM records WHERE expires_at < $1 AND kind <> 'reference'", [now.getTime()])).rowCount ?? 0,
     }));
+  }
+
+  async putRecord(r: SealedRecord): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO records (kind, id, sealed, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, id) DO UPDATE SET sealed = EXCLUDED.sealed, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at',
+      [r.kind, r.id, r.sealed, r.createdAt.getTime(), r.expiresAt?.getTime() ?? null],
+    );
+  }
+
+  async getRecord(kind: string, id: string): Promise<SealedRecord | undefined> {
+    const row = (await this.pool.query('SELECT * FROM records WHERE kind = $1 AND id = $2', [kind, id])).rows[0] as Record<string, unknown> | undefined;
+    return row && recordFromRow(row);
+  }
+
+  async listRecords(kind: string): Promise<SealedRecord[]> {
+    return (await this.pool.query('SELECT * FROM records WHERE kind = $1 ORDER BY created_at, id', [kind])).rows.map(recordFromRow);
+  }
+
+  async expiredRecords(kind: string, now: Date): Promise<SealedRecord[]> {
+    return (await this.pool.query('SELECT * FROM records WHERE kind = $1 AND expires_at < $2', [kind, now.getTime()])).rows.map(recordFromRow);
+  }
+
+  async deleteRecord(kind: string, id: string, objectKeys: readonly string[] = []): Promise<boolean> {
+    return this.transaction(async (client) => {
+      for (const key of objectKeys) await client.query('DELETE FROM objects WHERE key = $1', [key]);
+      return ((await client.query('DELETE FROM records WHERE kind = $1 AND id = $2', [kind, id])).rowCount ?? 0) > 0;
+    });
   }
 
   async close(): Promise<void> {

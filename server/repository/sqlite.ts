@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { AccessKeyRecord, BizRecord, PurgeResult, Repository, RepositoryFaults, Scheme, StoredObject, SubmissionCommit, TicketRecord, TicketStatus, TokenRecord } from './types';
+import type { AccessKeyRecord, BizRecord, PurgeResult, Repository, RepositoryFaults, Scheme, SealedRecord, StoredObject, SubmissionCommit, TicketRecord, TicketStatus, TokenRecord } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS access_keys (id TEXT PRIMARY KEY, sealed_secret BLOB NOT NULL, active INTEGER NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS verify_tokens (
   sealed_binding BLOB, expires_at INTEGER NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS objects (key TEXT PRIMARY KEY, sealed BLOB NOT NULL, created_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS objects_created ON objects (created_at);
+CREATE TABLE IF NOT EXISTS records (kind TEXT NOT NULL, id TEXT NOT NULL, sealed BLOB NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER, PRIMARY KEY (kind, id));
 `;
 
 interface TicketRow {
@@ -77,6 +78,18 @@ interface KeyRow {
 
 function keyFromRow(r: KeyRow): AccessKeyRecord {
   return { id: r.id, sealedSecret: r.sealed_secret, active: r.active === 1, createdAt: new Date(r.created_at), revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at) };
+}
+
+interface RecordRow {
+  kind: string;
+  id: string;
+  sealed: Buffer;
+  created_at: number;
+  expires_at: number | null;
+}
+
+function recordFromRow(r: RecordRow): SealedRecord {
+  return { kind: r.kind, id: r.id, sealed: r.sealed, createdAt: new Date(r.created_at), expiresAt: r.expires_at === null ? null : new Date(r.expires_at) };
 }
 
 /** Blocks this thread (the crash test kills the process meanwhile); SQLite transactions are synchronous. */
@@ -248,12 +261,39 @@ export class SqliteRepository implements Repository {
 
   async purge({ biometricsBefore, now }: { biometricsBefore: Date; now: Date }): Promise<PurgeResult> {
     return this.db.transaction((): PurgeResult => ({
-      objects: this.sql('DELETE FROM objects WHERE created_at < ?').run(biometricsBefore.getTime()).changes,
+      // References (ref/…) follow their own record's expiry, purged with it by the references store.
+      objects: this.sql("DELETE FROM objects WHERE created_at < ? AND key NOT LIKE 'ref/%'").run(biometricsBefore.getTime()).changes,
       materials: this.sql('UPDATE tickets SET sealed_materials = NULL WHERE sealed_materials IS NOT NULL AND submitted_at < ?').run(biometricsBefore.getTime()).changes,
       nonces: this.sql('DELETE FROM nonces WHERE expires_at < ?').run(now.getTime()).changes,
       // An expired token still answers VerifyTokenExpired for a day, then is forgotten.
       tokens: this.sql('DELETE FROM verify_tokens WHERE expires_at < ?').run(now.getTime() - 86_400_000).changes,
+      // References are deleted with their photos by their store (server/references/store.ts).
+      records: this.sql("DELETE FROM records WHERE expires_at < ? AND kind <> 'reference'").run(now.getTime()).changes,
     }))();
+  }
+
+  async putRecord(r: SealedRecord): Promise<void> {
+    this.sql('INSERT OR REPLACE INTO records (kind, id, sealed, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(r.kind, r.id, r.sealed, r.createdAt.getTime(), r.expiresAt?.getTime() ?? null);
+  }
+
+  async getRecord(kind: string, id: string): Promise<SealedRecord | undefined> {
+    const row = this.sql('SELECT * FROM records WHERE kind = ? AND id = ?').get(kind, id) as RecordRow | undefined;
+    return row && recordFromRow(row);
+  }
+
+  async listRecords(kind: string): Promise<SealedRecord[]> {
+    return (this.sql('SELECT * FROM records WHERE kind = ? ORDER BY created_at, id').all(kind) as RecordRow[]).map(recordFromRow);
+  }
+
+  async expiredRecords(kind: string, now: Date): Promise<SealedRecord[]> {
+    return (this.sql('SELECT * FROM records WHERE kind = ? AND expires_at < ?').all(kind, now.getTime()) as RecordRow[]).map(recordFromRow);
+  }
+
+  async deleteRecord(kind: string, id: string, objectKeys: readonly string[] = []): Promise<boolean> {
+    return this.db.transaction(() => {
+      for (const key of objectKeys) this.sql('DELETE FROM objects WHERE key = ?').run(key);
+      return this.sql('DELETE FROM records WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
+    })();
   }
 
   async close(): Promise<void> {

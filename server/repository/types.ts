@@ -72,11 +72,29 @@ export interface SubmissionCommit {
   now: Date;
 }
 
+/**
+ * A sealed document of a kind added after the first schema (references, H5 sessions, callbacks):
+ * one table, so new features need no new repository methods. `id` is never personal data in
+ * clear (references use a keyed hash of the ID number); `expiresAt` is when purge deletes it.
+ */
+export interface SealedRecord {
+  kind: string;
+  id: string;
+  sealed: Buffer;
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+/** Object keys under this prefix are references, kept by their own retention, not the materials'. */
+export const REFERENCE_OBJECT_PREFIX = 'ref/';
+
 export interface PurgeResult {
   objects: number;
   materials: number;
   nonces: number;
   tokens: number;
+  /** Expired records (server/references, h5, callbacks), references excepted: their store purges them with their photos. */
+  records: number;
 }
 
 export interface Repository {
@@ -111,6 +129,15 @@ export interface Repository {
 
   putObject(object: StoredObject): Promise<void>;
   getObject(key: string): Promise<StoredObject | undefined>;
+
+  /** Inserts or replaces the record (kind, id). */
+  putRecord(record: SealedRecord): Promise<void>;
+  getRecord(kind: string, id: string): Promise<SealedRecord | undefined>;
+  listRecords(kind: string): Promise<SealedRecord[]>;
+  /** Deletes the record and the named objects in one transaction; false when the record did not exist. */
+  deleteRecord(kind: string, id: string, objectKeys?: readonly string[]): Promise<boolean>;
+  /** Expired records of a kind (for purges that must also delete the objects they name). */
+  expiredRecords(kind: string, now: Date): Promise<SealedRecord[]>;
 
   /** Deletes images and materials stored before `biometricsBefore`, spent nonces and long-expired tokens. */
   purge(options: { biometricsBefore: Date; now: Date }): Promise<PurgeResult>;

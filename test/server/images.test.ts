@@ -171,7 +171,7 @@ describe('the service store (STS uploads and oss:// references)', () => {
   it('opens the CloudauthPageUrl with its token, and refuses it without', async () => {
     const token = await t.client().getVerifyToken({ Biz: 'RPMinBiz', TicketId: 'page' });
     expect((await send(token.Data.CloudauthPageUrl!, 'GET')).status).toBe(200);
-    expect((await send(`${t.url}/h5/verify?token=0000`, 'GET')).status).toBe(403);
+    expect((await send(`${t.url}/h5/verify?token=0000`, 'GET')).status).toBe(404);
   });
 
   it('serves GetMaterials links only while they are valid and unaltered', async () => {

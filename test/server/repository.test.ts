@@ -135,6 +135,24 @@ describe.each([
     expect(outcomes.filter((o) => o === 'committed')).toHaveLength(1);
   });
 
+  it('keeps sealed records by kind and id, and deletes one together with the objects it names', async () => {
+    const at = new Date();
+    await repo.putRecord({ kind: 'reference', id: 'r1', sealed: Buffer.from('a'), createdAt: at, expiresAt: new Date(at.getTime() + 60_000) });
+    await repo.putRecord({ kind: 'reference', id: 'r1', sealed: Buffer.from('b'), createdAt: at, expiresAt: new Date(at.getTime() + 60_000) });
+    await repo.putRecord({ kind: 'h5-challenge', id: 'c1', sealed: Buffer.from('c'), createdAt: at, expiresAt: new Date(at.getTime() - 1) });
+    await repo.putObject({ key: 'ref/photo-1', sealed: Buffer.from([9]), createdAt: new Date(0) });
+    expect((await repo.getRecord('reference', 'r1'))?.sealed).toEqual(Buffer.from('b'));
+    expect((await repo.listRecords('reference')).map((r) => r.id)).toEqual(['r1']);
+    expect((await repo.expiredRecords('h5-challenge', at)).map((r) => r.id)).toEqual(['c1']);
+    // Materials retention never takes a reference's photo: references have their own.
+    await repo.purge({ biometricsBefore: new Date(1000), now: at });
+    expect(await repo.getObject('ref/photo-1')).toBeDefined();
+    expect(await repo.getRecord('h5-challenge', 'c1')).toBeUndefined();
+    expect(await repo.deleteRecord('reference', 'r1', ['ref/photo-1'])).toBe(true);
+    expect(await repo.getObject('ref/photo-1')).toBeUndefined();
+    expect(await repo.deleteRecord('reference', 'r1')).toBe(false);
+  });
+
   it('purges images and materials past retention, spent nonces and long-expired tokens', async () => {
     const purged = await repo.purge({ biometricsBefore: new Date(Date.now() + 1000), now: new Date(Date.now() + 2 * 86_400_000) });
     expect(purged.objects).toBeGreaterThanOrEqual(2);

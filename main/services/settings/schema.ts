@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaptureSettings, Language } from '../../../contract';
 import type { WltAbi } from '../../../native/wlt/types';
+import { DEFAULT_CAPTURE_SETTINGS } from '../../../capture/defaults';
 
 const WLT_ABIS = ['unpack-raw', 'bmp-length', 'bmp-buffer', 'file'] as const satisfies readonly WltAbi[];
 
@@ -75,23 +76,8 @@ const AuditSettings = z.strictObject({
   file: z.string().default('audit.sqlite'),
 });
 
-const defaultCapture: CaptureSettings = {
-  cameraDeviceId: null,
-  width: 1280,
-  height: 720,
-  preferredBackend: 'auto',
-  minFaceRatio: 0.18,
-  maxYawRad: 0.35,
-  maxPitchRad: 0.35,
-  minSharpness: 0.25,
-  antispoofMin: 0.5,
-  livenessMin: 0.5,
-  activeChallenges: ['blink', 'turn-left', 'turn-right', 'open-mouth'],
-  blinkClosedRatio: 0.6,
-  mouthOpenMin: 0.35,
-  challengeTimeoutMs: 8000,
-  captureTimeoutMs: 30_000,
-};
+// The kiosk's and the service's H5 page's shared capture policy (capture/defaults.ts).
+const defaultCapture: CaptureSettings = DEFAULT_CAPTURE_SETTINGS;
 
 export const Settings = z.strictObject({
   language: Language.default('zh-CN'),

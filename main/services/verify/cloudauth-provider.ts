@@ -113,6 +113,8 @@ export function createCloudauthProvider(opts: CloudauthProviderOptions): VerifyP
         idNumber: input.identity.idNumber,
         facePic: live!.value,
         idPic: chip!.value,
+        // Sent only when the person agreed; our service records it and may then enroll the chip photo.
+        userData: input.enrollConsent ? { RenzhengEnrollConsent: { consented: true, ...input.enrollConsent } } : undefined,
         poll: opts.rpminPoll,
         signal: input.signal,
         onStage: input.onStage,

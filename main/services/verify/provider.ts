@@ -9,6 +9,11 @@ export interface VerifyInput {
   identity: HeldCard['identity'];
   onStage?: (stage: 'preparing' | 'comparing' | 'submitting' | 'polling') => void;
   signal?: AbortSignal;
+  /**
+   * The person agreed on the consent screen that the service may keep the chip photo as a
+   * reference for remote verification; absent means no (nothing is kept).
+   */
+  enrollConsent?: { at: string; wording: string; kiosk: string };
 }
 
 export type VerifyOutcome =
