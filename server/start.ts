@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { REPORTED_FARS } from '../face/calibration';
 import { startFaceWorker } from '../face/client';
 import { buildApp } from './app';
+import { handles2019 } from './actions-2019/actions';
 import { Gateway } from './auth';
 import type { ServiceContext, ServiceSettings } from './context';
 import { deriveKey, loadMasterKey, SecretBox } from './crypto';
@@ -15,6 +16,9 @@ import { createServerLogger } from './log';
 import { openRepository } from './repository/open';
 import type { Repository, RepositoryFaults } from './repository/types';
 import { KeyThrottle, type ThrottleOptions } from './throttle';
+import { openConsole } from './console/open';
+import type { ConsoleService } from './console/service';
+import type { DecidedTicket } from './console/types';
 
 export interface ServerOptions {
   /** 127.0.0.1 unless told otherwise: exposing the service is a decision, not a default. */
@@ -46,12 +50,18 @@ export interface ServerOptions {
   resolve?: Resolver;
   now?: () => Date;
   faults?: RepositoryFaults;
+  /** Fired when a reviewer decides a ticket in the console (issue 15's callbacks connect here). */
+  onTicketDecided?: (ticket: DecidedTicket) => void | Promise<void>;
+  /** The built console page (out/renderer); found next to the build when not given. */
+  consoleStaticDir?: string;
 }
 
 export interface RunningServer {
   url: string;
   repo: Repository;
   logger: Logger;
+  /** The console's operations (absent on PostgreSQL, which the console does not support yet). */
+  console?: ConsoleService;
   /** Stops accepting, finishes requests in flight, then closes the face pool and the database. */
   close(): Promise<void>;
 }
@@ -112,8 +122,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     randomHex: (bytes) => randomBytes(bytes).toString('hex'),
     note,
   });
-  const gateway = new Gateway({ repo, secrets: keys.secrets, throttle: new KeyThrottle(options.throttle ?? DEFAULT_THROTTLE), now, keyCacheMs: options.keyCacheMs ?? 2000 });
-  const app = buildApp({ context, gateway, logger, hostId: () => settings.hostId });
+  const retentionDays = options.retentionDays ?? 30;
+  const consoleParts =
+    repo.kind === 'sqlite'
+      ? openConsole({ dataDir: options.dataDir, repo, keys, now, retentionDays, onTicketDecided: options.onTicketDecided, staticDir: options.consoleStaticDir, publicUrl: () => settings.publicUrl })
+      : undefined;
+  if (!consoleParts) logger.warn('the console (/console/) needs the SQLite store for now; it is off with --db postgres://');
+  const withHooks = (note: (fields: Record<string, unknown>) => void): ServiceContext => ({ ...context(note), hooks: consoleParts?.hooks });
+  const gateway = new Gateway({ repo, secrets: keys.secrets, throttle: new KeyThrottle(options.throttle ?? DEFAULT_THROTTLE), now, keyCacheMs: options.keyCacheMs ?? 2000, alsoExists: handles2019 });
+  const app = buildApp({ context: withHooks, gateway, logger, hostId: () => settings.hostId, extend: consoleParts?.register });
   let address: string;
   try {
     address = await app.listen({ host, port: options.port ?? 0 });
@@ -125,12 +142,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   settings.publicUrl = (options.publicUrl ?? address).replace(/\/+$/, '');
   settings.hostId = new URL(settings.publicUrl).host;
 
-  const retentionMs = (options.retentionDays ?? 30) * 86_400_000;
+  const retentionMs = retentionDays * 86_400_000;
   const purge = async () => {
     try {
       const t = now();
       const purged = await repo.purge({ biometricsBefore: new Date(t.getTime() - retentionMs), now: t });
       if (purged.objects || purged.materials) logger.info({ purged }, 'purged materials past retention');
+      // Biz scenarios with their own (shorter) retention are purged by the console's rule.
+      const perBiz = consoleParts?.service.purge();
+      if (perBiz?.tickets) logger.info({ purged: perBiz }, 'purged materials past their biz retention');
     } catch (error) {
       logger.error({ err: { name: (error as Error).name } }, 'purge failed; will retry');
     }
@@ -145,11 +165,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: settings.publicUrl,
     repo,
     logger,
+    console: consoleParts?.service,
     close() {
       closing ??= (async () => {
         clearInterval(timer);
         await app.close();
         await face.close();
+        consoleParts?.close();
         await repo.close();
       })();
       return closing;

@@ -85,7 +85,8 @@ async function submit(ctx: ServiceContext, bizName: string, ticketId: string, ma
     : referenceType
       ? await compareWithReference(ctx, images.get('FacePic')!, images.get(referenceType)!, referenceType)
       : { kind: 'no-reference' };
-  const decision = decide(biz.scheme, idProblem, face);
+  const automatic = decide(biz.scheme, idProblem, face);
+  const decision = ctx.hooks?.review ? ctx.hooks.review(bizName, automatic) : automatic;
 
   const batch = ctx.randomHex(12);
   const objects: StoredObject[] = [];
@@ -115,6 +116,11 @@ async function submit(ctx: ServiceContext, bizName: string, ticketId: string, ma
     const current = await ctx.repo.getTicket(bizName, ticketId);
     if (current && (current.status === 0 || current.status === 1)) throw new ActionError('Error.DuplicatedTicketId');
     throw new ActionError('Error.SubmitMaterialsError', 'Another submission of this ticket was recorded at the same moment; submit again.');
+  }
+  try {
+    ctx.hooks?.submitted?.(bizName, ticketId, idNumber, meta.source ?? 'api');
+  } catch {
+    // The verdict is committed; a missing index entry only hides it from the console's ID search.
   }
   ctx.note({ scheme: biz.scheme, verifyStatus: decision.status, score: decision.similarityScore, idNumber: idNumber ? maskIdNumber(idNumber) : undefined });
 
