@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { createAccessKey, isScheme, listAccessKeys } from '../server/admin';
 import { openRepository } from '../server/repository/open';
 import { SCHEMES, type Repository } from '../server/repository/types';
+import { openConsole } from '../server/console/open';
+import { ROLES, type Role } from '../server/console/types';
+import { ConsoleError } from '../server/console/service';
 import { serverKeys, startServer, type ServerOptions } from '../server/start';
 import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } from './io';
 
@@ -14,6 +17,10 @@ const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR]
        renzheng server keys revoke ACCESS_KEY_ID [--data DIR] [--db URL]
        renzheng server biz create --biz NAME --scheme ${SCHEMES.join('|')} [--data DIR] [--db URL]
        renzheng server biz list [--data DIR] [--db URL]
+       renzheng server users create --user NAME --role admin|reviewer|auditor [--data DIR]
+       renzheng server users list|unlock [--user NAME] [--data DIR]
+       renzheng server delete --ticket BIZ/TICKET_ID | --id-number ID [--data DIR]
+       renzheng server purge [--data DIR] [--retention-days 30]
 A self-hosted service speaking the cloudauth (实人认证) API. The master key that seals AccessKey secrets
 and images comes from RENZHENG_SERVER_MASTER_KEY (base64, 32 bytes) or DIR/master.key (mode 600,
 created on first use). --db defaults to RENZHENG_SERVER_DB_URL; SQLite in DIR otherwise.
@@ -34,6 +41,10 @@ const options = {
   far: { type: 'string' },
   biz: { type: 'string' },
   scheme: { type: 'string' },
+  user: { type: 'string' },
+  role: { type: 'string' },
+  ticket: { type: 'string' },
+  'id-number': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,6 +72,78 @@ async function withRepository<T>(dataDir: string, dbUrl: string | undefined, wor
   } finally {
     await repo.close();
   }
+}
+
+/** The console's user, deletion and purge commands; they work on the SQLite store the console lives in. */
+async function consoleCommand(
+  io: CliIo,
+  a: { group: string; verb: string | undefined; values: { user?: string; role?: string; ticket?: string; 'id-number'?: string }; dataDir: string; dbUrl: string | undefined; retentionDays: number | undefined },
+): Promise<number> {
+  if (a.dbUrl) {
+    printError(io, 'ConsoleUnsupported', 'The console (users, deletion, per-biz purge) needs the SQLite store for now; run without --db / RENZHENG_SERVER_DB_URL.');
+    return 1;
+  }
+  const keys = serverKeys(a.dataDir, io.env);
+  return withRepository(a.dataDir, undefined, async (repo) => {
+    const opened = openConsole({ dataDir: a.dataDir, repo, keys, now: () => new Date(), retentionDays: a.retentionDays ?? 30, publicUrl: () => '' });
+    const service = opened.service;
+    try {
+      if (a.group === 'users') {
+        if (a.verb === 'create') {
+          const role = a.values.role ?? '';
+          if (!a.values.user || !(ROLES as readonly string[]).includes(role)) {
+            io.stderr(`renzheng server users create: --user NAME and --role ${ROLES.join('|')} are required\n${USAGE}`);
+            return 2;
+          }
+          // The one-time password is shown once, as the last line; it must be changed at first login.
+          printJson(io, await service.createUser(a.values.user, role as Role, 'cli'));
+          return 0;
+        }
+        if (a.verb === 'list') {
+          printJson(io, service.listUsers({ user: 'cli', role: 'admin' }));
+          return 0;
+        }
+        if (a.verb === 'unlock' && a.values.user) {
+          if (!service.unlockUser(a.values.user, 'cli')) {
+            printError(io, 'NotFound', `No console user ${a.values.user}; see \`renzheng server users list\`.`);
+            return 1;
+          }
+          printJson(io, { user: a.values.user, locked: false });
+          return 0;
+        }
+        io.stderr(`renzheng server users: create, list or unlock --user NAME\n${USAGE}`);
+        return 2;
+      }
+      if (a.group === 'delete') {
+        if (a.values['id-number']) {
+          printJson(io, service.deleteIdNumber('cli', a.values['id-number']));
+          return 0;
+        }
+        const m = /^([^/]+)\/(.+)$/.exec(a.values.ticket ?? '');
+        if (!m) {
+          io.stderr(`renzheng server delete: give --ticket BIZ/TICKET_ID or --id-number ID\n${USAGE}`);
+          return 2;
+        }
+        const removed = service.deleteTicket('cli', m[1]!, m[2]!);
+        if (!removed) {
+          printError(io, 'NotFound', `No ticket ${m[2]} in biz ${m[1]}.`);
+          return 1;
+        }
+        printJson(io, { deleted: `${m[1]}/${m[2]}`, ...removed });
+        return 0;
+      }
+      const t = new Date();
+      const global = await repo.purge({ biometricsBefore: new Date(t.getTime() - (a.retentionDays ?? 30) * 86_400_000), now: t });
+      printJson(io, { ...global, perBiz: service.purge() });
+      return 0;
+    } catch (error) {
+      if (!(error instanceof ConsoleError)) throw error;
+      printError(io, error.code, error.message);
+      return 1;
+    } finally {
+      opened.close();
+    }
+  });
 }
 
 /** Runs until SIGINT/SIGTERM, then finishes requests in flight and exits 0. */
@@ -134,6 +217,9 @@ export const run: CliCommand = async (args, io) => {
         printJson(io, { AccessKeyId: id, Status: 'Inactive' });
         return 0;
       });
+    }
+    if (group === 'users' || group === 'delete' || group === 'purge') {
+      return await consoleCommand(io, { group, verb, values: parsed.values, dataDir, dbUrl, retentionDays: f['retention-days'] });
     }
     if (group === 'biz' && (verb === 'create' || verb === 'list')) {
       return await withRepository(dataDir, dbUrl, async (repo) => {
