@@ -74,11 +74,12 @@ export function farAt2019(score: number, s: Scale2019): number {
   const pts = s.points.filter((p) => p.far > 0);
   if (score <= pts[0]!.score) return pts[0]!.far;
   if (score >= pts[pts.length - 1]!.score) {
-    // Beyond 95, extend the last decade's slope (log FAR per score point) to 100.
-    const a = pts[pts.length - 2]!;
-    const b = pts[pts.length - 1]!;
-    const slope = (Math.log10(b.far) - Math.log10(a.far)) / (b.score - a.score);
-    return 10 ** (Math.log10(b.far) + slope * (score - b.score));
+    // Beyond 95 the scale stretches to identical faces; the tail model keeps one decade of FAR per
+    // (r4 − r3) of raw similarity, so extend in raw similarity, not in score points.
+    const last = pts[pts.length - 1]!;
+    const decade = last.raw - pts[pts.length - 2]!.raw;
+    const raw = interpolate(score, s.points.map((p) => ({ x: p.score, y: p.raw })));
+    return 10 ** (Math.log10(last.far) - (raw - last.raw) / decade);
   }
   return 10 ** interpolate(score, pts.map((p) => ({ x: p.score, y: Math.log10(p.far) })));
 }
