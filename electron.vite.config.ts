@@ -80,7 +80,8 @@ export default defineConfig({
     base: './',
     build: {
       outDir: resolve(root, 'out/renderer'),
-      rollupOptions: { input: resolve(root, 'renderer/index.html') },
+      // The service's console is a second page of the same build (served by server/ at /console/).
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html'), console: resolve(root, 'renderer/console/index.html') } },
     },
   },
 });
