@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -33,6 +34,12 @@ const DeleteId = z.strictObject({ id: z.string().min(6).max(32) });
 const NewBiz = z.strictObject({ name: z.string(), scheme: z.string(), settings: BizSettingsInput });
 const Stats = z.object({ days: z.coerce.number().pipe(z.union([z.literal(7), z.literal(30)])).default(7), biz: z.string().optional() });
 
+/** Constant-time comparison, so the token cannot be guessed a character at a time from response times. */
+function sameToken(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string' || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}
+
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
 
 function sniff(bytes: Buffer): string {
@@ -63,7 +70,7 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
     if (!session) return fail(reply, 401, 'NotLoggedIn', 'Log in to the console first.');
     if (method === 'POST') {
       if (!sameOrigin(request.headers.origin, request.headers.host, options.publicUrl())) return fail(reply, 403, 'CrossSiteRequest', 'This request did not come from the console page; open the console and try again.');
-      if (request.headers['x-csrf-token'] !== session.csrf) return fail(reply, 403, 'CsrfTokenInvalid', 'The page is out of date; reload the console and try again.');
+      if (!sameToken(request.headers['x-csrf-token'], session.csrf)) return fail(reply, 403, 'CsrfTokenInvalid', 'The page is out of date; reload the console and try again.');
       if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return fail(reply, 415, 'JsonRequired', 'Send JSON.');
     }
     if (session.mustChange && !opts.allowMustChange) return fail(reply, 403, 'PasswordChangeRequired', 'Change the one-time password before using the console.');
