@@ -74,18 +74,14 @@ async function withRepository<T>(dataDir: string, dbUrl: string | undefined, wor
   }
 }
 
-/** The console's user, deletion and purge commands; they work on the SQLite store the console lives in. */
+/** The console's user, deletion and purge commands, on the database the service uses. */
 async function consoleCommand(
   io: CliIo,
   a: { group: string; verb: string | undefined; values: { user?: string; role?: string; ticket?: string; 'id-number'?: string }; dataDir: string; dbUrl: string | undefined; retentionDays: number | undefined },
 ): Promise<number> {
-  if (a.dbUrl) {
-    printError(io, 'ConsoleUnsupported', 'The console (users, deletion, per-biz purge) needs the SQLite store for now; run without --db / RENZHENG_SERVER_DB_URL.');
-    return 1;
-  }
   const keys = serverKeys(a.dataDir, io.env);
-  return withRepository(a.dataDir, undefined, async (repo) => {
-    const opened = openConsole({ dataDir: a.dataDir, repo, keys, now: () => new Date(), retentionDays: a.retentionDays ?? 30, publicUrl: () => '' });
+  return withRepository(a.dataDir, a.dbUrl, async (repo) => {
+    const opened = await openConsole({ dataDir: a.dataDir, dbUrl: a.dbUrl, repo, keys, now: () => new Date(), retentionDays: a.retentionDays ?? 30, publicUrl: () => '' });
     const service = opened.service;
     try {
       if (a.group === 'users') {
@@ -100,11 +96,11 @@ async function consoleCommand(
           return 0;
         }
         if (a.verb === 'list') {
-          printJson(io, service.listUsers({ user: 'cli', role: 'admin' }));
+          printJson(io, await service.listUsers({ user: 'cli', role: 'admin' }));
           return 0;
         }
         if (a.verb === 'unlock' && a.values.user) {
-          if (!service.unlockUser(a.values.user, 'cli')) {
+          if (!(await service.unlockUser(a.values.user, 'cli'))) {
             printError(io, 'NotFound', `No console user ${a.values.user}; see \`renzheng server users list\`.`);
             return 1;
           }
@@ -116,7 +112,7 @@ async function consoleCommand(
       }
       if (a.group === 'delete') {
         if (a.values['id-number']) {
-          printJson(io, service.deleteIdNumber('cli', a.values['id-number']));
+          printJson(io, await service.deleteIdNumber('cli', a.values['id-number']));
           return 0;
         }
         const m = /^([^/]+)\/(.+)$/.exec(a.values.ticket ?? '');
@@ -124,7 +120,7 @@ async function consoleCommand(
           io.stderr(`renzheng server delete: give --ticket BIZ/TICKET_ID or --id-number ID\n${USAGE}`);
           return 2;
         }
-        const removed = service.deleteTicket('cli', m[1]!, m[2]!);
+        const removed = await service.deleteTicket('cli', m[1]!, m[2]!);
         if (!removed) {
           printError(io, 'NotFound', `No ticket ${m[2]} in biz ${m[1]}.`);
           return 1;
@@ -134,14 +130,14 @@ async function consoleCommand(
       }
       const t = new Date();
       const global = await repo.purge({ biometricsBefore: new Date(t.getTime() - (a.retentionDays ?? 30) * 86_400_000), now: t });
-      printJson(io, { ...global, perBiz: service.purge() });
+      printJson(io, { ...global, perBiz: await service.purge() });
       return 0;
     } catch (error) {
       if (!(error instanceof ConsoleError)) throw error;
       printError(io, error.code, error.message);
       return 1;
     } finally {
-      opened.close();
+      await opened.close();
     }
   });
 }

@@ -12,9 +12,9 @@ export type SubmissionSource = 'kiosk' | 'h5' | 'api';
 /** What other parts of the service (the console) add to a submission; both optional. */
 export interface SubmissionHooks {
   /** May send a decided submission to manual review (a biz's review band). */
-  review?(biz: string, decision: Decision): Decision;
+  review?(biz: string, decision: Decision): Promise<Decision>;
   /** Told after a submission committed; indexes it for the console. Must not throw. */
-  submitted?(biz: string, ticketId: string, idNumber: string | undefined, source: SubmissionSource): void;
+  submitted?(biz: string, ticketId: string, idNumber: string | undefined, source: SubmissionSource): Promise<void>;
   /** A caller asked to be called back (2019 DescribeVerifyToken); issue 15's callbacks connect here. */
   callbackRequested?(biz: string, ticketId: string, request: { url?: string; seed?: string; passedRedirectUrl?: string; failedRedirectUrl?: string }): void;
 }

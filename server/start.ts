@@ -60,8 +60,8 @@ export interface RunningServer {
   url: string;
   repo: Repository;
   logger: Logger;
-  /** The console's operations (absent on PostgreSQL, which the console does not support yet). */
-  console?: ConsoleService;
+  /** The console's operations (also what /console/api calls). */
+  console: ConsoleService;
   /** Stops accepting, finishes requests in flight, then closes the face pool and the database. */
   close(): Promise<void>;
 }
@@ -123,14 +123,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     note,
   });
   const retentionDays = options.retentionDays ?? 30;
-  const consoleParts =
-    repo.kind === 'sqlite'
-      ? openConsole({ dataDir: options.dataDir, repo, keys, now, retentionDays, onTicketDecided: options.onTicketDecided, staticDir: options.consoleStaticDir, publicUrl: () => settings.publicUrl })
-      : undefined;
-  if (!consoleParts) logger.warn('the console (/console/) needs the SQLite store for now; it is off with --db postgres://');
-  const withHooks = (note: (fields: Record<string, unknown>) => void): ServiceContext => ({ ...context(note), hooks: consoleParts?.hooks });
+  let consoleParts: Awaited<ReturnType<typeof openConsole>>;
+  try {
+    consoleParts = await openConsole({ dataDir: options.dataDir, dbUrl: options.dbUrl, repo, keys, now, retentionDays, onTicketDecided: options.onTicketDecided, staticDir: options.consoleStaticDir, publicUrl: () => settings.publicUrl });
+  } catch (error) {
+    await face.close();
+    await repo.close();
+    throw error;
+  }
+  const withHooks = (note: (fields: Record<string, unknown>) => void): ServiceContext => ({ ...context(note), hooks: consoleParts.hooks });
   const gateway = new Gateway({ repo, secrets: keys.secrets, throttle: new KeyThrottle(options.throttle ?? DEFAULT_THROTTLE), now, keyCacheMs: options.keyCacheMs ?? 2000, alsoExists: handles2019 });
-  const app = buildApp({ context: withHooks, gateway, logger, hostId: () => settings.hostId, extend: consoleParts?.register });
+  const app = buildApp({ context: withHooks, gateway, logger, hostId: () => settings.hostId, extend: consoleParts.register });
   let address: string;
   try {
     address = await app.listen({ host, port: options.port ?? 0 });
@@ -149,8 +152,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const purged = await repo.purge({ biometricsBefore: new Date(t.getTime() - retentionMs), now: t });
       if (purged.objects || purged.materials) logger.info({ purged }, 'purged materials past retention');
       // Biz scenarios with their own (shorter) retention are purged by the console's rule.
-      const perBiz = consoleParts?.service.purge();
-      if (perBiz?.tickets) logger.info({ purged: perBiz }, 'purged materials past their biz retention');
+      const perBiz = await consoleParts.service.purge();
+      if (perBiz.tickets) logger.info({ purged: perBiz }, 'purged materials past their biz retention');
     } catch (error) {
       logger.error({ err: { name: (error as Error).name } }, 'purge failed; will retry');
     }
@@ -165,13 +168,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: settings.publicUrl,
     repo,
     logger,
-    console: consoleParts?.service,
+    console: consoleParts.service,
     close() {
       closing ??= (async () => {
         clearInterval(timer);
         await app.close();
         await face.close();
-        consoleParts?.close();
+        await consoleParts.close();
         await repo.close();
       })();
       return closing;

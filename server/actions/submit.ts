@@ -86,7 +86,7 @@ async function submit(ctx: ServiceContext, bizName: string, ticketId: string, ma
       ? await compareWithReference(ctx, images.get('FacePic')!, images.get(referenceType)!, referenceType)
       : { kind: 'no-reference' };
   const automatic = decide(biz.scheme, idProblem, face);
-  const decision = ctx.hooks?.review ? ctx.hooks.review(bizName, automatic) : automatic;
+  const decision = ctx.hooks?.review ? await ctx.hooks.review(bizName, automatic) : automatic;
 
   const batch = ctx.randomHex(12);
   const objects: StoredObject[] = [];
@@ -118,7 +118,7 @@ async function submit(ctx: ServiceContext, bizName: string, ticketId: string, ma
     throw new ActionError('Error.SubmitMaterialsError', 'Another submission of this ticket was recorded at the same moment; submit again.');
   }
   try {
-    ctx.hooks?.submitted?.(bizName, ticketId, idNumber, meta.source ?? 'api');
+    await ctx.hooks?.submitted?.(bizName, ticketId, idNumber, meta.source ?? 'api');
   } catch {
     // The verdict is committed; a missing index entry only hides it from the console's ID search.
   }

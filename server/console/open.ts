@@ -5,19 +5,22 @@ import type { SecretBox } from '../crypto';
 import type { Repository } from '../repository/types';
 import { registerConsole } from './routes';
 import { ConsoleService } from './service';
-import { ConsoleStore } from './store';
+import { SqliteConsoleStore, type ConsoleStore } from './store';
+import { PostgresConsoleStore } from './store-postgres';
 import type { DecidedTicket } from './types';
 
 export interface ConsoleParts {
   service: ConsoleService;
   hooks: SubmissionHooks;
   register: (app: FastifyInstance) => void;
-  close: () => void;
+  close: () => Promise<void>;
 }
 
-/** The console beside a SQLite-backed service: its store, operations, submission hooks and routes. */
-export function openConsole(options: {
+/** The console beside the service, in the same database: its store, operations, submission hooks and routes. */
+export async function openConsole(options: {
   dataDir: string;
+  /** The PostgreSQL URL the Repository uses; SQLite in dataDir otherwise. */
+  dbUrl?: string;
   repo: Repository;
   keys: { secrets: SecretBox; biometrics: SecretBox; tokenKey: Buffer };
   now: () => Date;
@@ -25,8 +28,8 @@ export function openConsole(options: {
   onTicketDecided?: (ticket: DecidedTicket) => void | Promise<void>;
   staticDir?: string;
   publicUrl: () => string;
-}): ConsoleParts {
-  const store = new ConsoleStore(join(options.dataDir, 'renzheng-server.db'));
+}): Promise<ConsoleParts> {
+  const store: ConsoleStore = options.dbUrl ? await PostgresConsoleStore.open(options.dbUrl) : new SqliteConsoleStore(join(options.dataDir, 'renzheng-server.db'));
   const service = new ConsoleService({
     store,
     repo: options.repo,

@@ -66,7 +66,7 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
   /** Wraps a handler: session, password-change gate, CSRF for POST, errors as JSON. */
   const guarded = (method: 'GET' | 'POST', handler: Handler, opts: { allowMustChange?: boolean } = {}) => async (request: FastifyRequest, reply: FastifyReply) => {
     reply.headers(CONSOLE_HEADERS);
-    const session = service.session(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    const session = await service.session(cookieValue(request.headers.cookie, SESSION_COOKIE));
     if (!session) return fail(reply, 401, 'NotLoggedIn', 'Log in to the console first.');
     if (method === 'POST') {
       if (!sameOrigin(request.headers.origin, request.headers.host, options.publicUrl())) return fail(reply, 403, 'CrossSiteRequest', 'This request did not come from the console page; open the console and try again.');
@@ -131,7 +131,7 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
 
   app.post('/console/api/logout', guarded('POST', async (request, reply) => {
     const id = cookieValue(request.headers.cookie, SESSION_COOKIE);
-    if (id) service.logout(id);
+    if (id) await service.logout(id);
     reply.header('set-cookie', clearedSessionCookie(secure()));
     return { ok: true };
   }, { allowMustChange: true }));
@@ -145,12 +145,12 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
   // ---------- records ----------
 
   app.get('/console/api/records', guarded('GET', async (request, _reply, actor) => {
-    const rows = service.search(actor, RecordQuery.parse(request.query));
+    const rows = await service.search(actor, RecordQuery.parse(request.query));
     return { rows };
   }));
 
   app.get('/console/api/records.csv', guarded('GET', async (request, reply, actor) => {
-    const csv = service.exportCsv(actor, RecordQuery.parse(request.query));
+    const csv = await service.exportCsv(actor, RecordQuery.parse(request.query));
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="renzheng-records.csv"').send(`\uFEFF${csv}`);
   }));
 
@@ -167,7 +167,7 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
 
   // ---------- review ----------
 
-  app.get('/console/api/review', guarded('GET', async (_request, _reply, actor) => ({ rows: service.reviewQueue(actor) })));
+  app.get('/console/api/review', guarded('GET', async (_request, _reply, actor) => ({ rows: await service.reviewQueue(actor) })));
   app.post('/console/api/review/:biz/:ticket', guarded('POST', async (request, _reply, actor) => {
     const { biz, ticket } = request.params as { biz: string; ticket: string };
     const body = Decision.parse(request.body);
@@ -179,7 +179,7 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
 
   app.post('/console/api/delete/ticket', guarded('POST', async (request, _reply, actor) => {
     const body = DeleteTicket.parse(request.body);
-    const removed = service.deleteTicket(actor, body.biz, body.ticketId);
+    const removed = await service.deleteTicket(actor, body.biz, body.ticketId);
     if (!removed) throw new ConsoleError(404, 'NotFound', 'No such ticket (it may have been deleted already).');
     return removed;
   }));
@@ -212,6 +212,6 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
     const q = Stats.parse(request.query);
     return service.stats(actor, q.days as 7 | 30, q.biz || undefined);
   }));
-  app.get('/console/api/users', guarded('GET', async (_request, _reply, actor) => ({ users: service.listUsers(actor) })));
-  app.get('/console/api/access-log', guarded('GET', async (_request, _reply, actor) => ({ entries: service.accessLog(actor) })));
+  app.get('/console/api/users', guarded('GET', async (_request, _reply, actor) => ({ users: await service.listUsers(actor) })));
+  app.get('/console/api/access-log', guarded('GET', async (_request, _reply, actor) => ({ entries: await service.accessLog(actor) })));
 }

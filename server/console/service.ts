@@ -101,8 +101,8 @@ export class ConsoleService {
     if (!can(actor.role, permission)) throw new ConsoleError(403, 'Forbidden', `The ${actor.role} role may not do this (${permission}); ask an admin.`);
   }
 
-  private log(actor: Actor | string, action: string, target: string, detail = ''): void {
-    this.deps.store.logAccess({ at: this.deps.now(), user: typeof actor === 'string' ? actor : actor.user, action, target, detail });
+  private async log(actor: Actor | string, action: string, target: string, detail = ''): Promise<void> {
+    await this.deps.store.logAccess({ at: this.deps.now(), user: typeof actor === 'string' ? actor : actor.user, action, target, detail });
   }
 
   // ---------- users and sessions ----------
@@ -111,21 +111,21 @@ export class ConsoleService {
   async createUser(name: string, role: Role, by = 'cli'): Promise<{ user: string; password: string }> {
     if (!/^[A-Za-z0-9._-]{2,64}$/.test(name)) throw new ConsoleError(400, 'InvalidUser', 'A user name is 2–64 letters, digits, dots, dashes or underscores.');
     const password = generatePassword(this.random);
-    const created = this.deps.store.createUser({ name, role, passwordHash: await hashPassword(password), mustChange: true, failedLogins: 0, lockedUntil: null, createdAt: this.deps.now() });
+    const created = await this.deps.store.createUser({ name, role, passwordHash: await hashPassword(password), mustChange: true, failedLogins: 0, lockedUntil: null, createdAt: this.deps.now() });
     if (!created) throw new ConsoleError(409, 'UserExists', `A user named ${name} exists already; pick another name.`);
-    this.log(by, 'users.create', name, role);
+    await this.log(by, 'users.create', name, role);
     return { user: name, password };
   }
 
-  listUsers(actor: Actor) {
+  async listUsers(actor: Actor) {
     this.require(actor, 'users');
-    return this.deps.store.listUsers().map((u) => ({ name: u.name, role: u.role, mustChange: u.mustChange, locked: !!u.lockedUntil && u.lockedUntil > this.deps.now(), createdAt: u.createdAt.toISOString() }));
+    return (await this.deps.store.listUsers()).map((u) => ({ name: u.name, role: u.role, mustChange: u.mustChange, locked: !!u.lockedUntil && u.lockedUntil > this.deps.now(), createdAt: u.createdAt.toISOString() }));
   }
 
-  unlockUser(name: string, by: string): boolean {
-    if (!this.deps.store.getUser(name)) return false;
-    this.deps.store.clearFailedLogins(name);
-    this.log(by, 'users.unlock', name);
+  async unlockUser(name: string, by: string): Promise<boolean> {
+    if (!await this.deps.store.getUser(name)) return false;
+    await this.deps.store.clearFailedLogins(name);
+    await this.log(by, 'users.unlock', name);
     return true;
   }
 
@@ -135,7 +135,7 @@ export class ConsoleService {
 
   async login(name: string, password: string): Promise<LoginResult> {
     const now = this.deps.now();
-    const user = this.deps.store.getUser(name);
+    const user = await this.deps.store.getUser(name);
     if (!user) {
       // Spend the same time as for a real user, so a timing probe cannot list user names.
       await verifyPassword(password, 'scrypt$32768$8$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
@@ -143,49 +143,49 @@ export class ConsoleService {
     }
     // A locked account is refused even with the right password, until the lock runs out or an admin unlocks it.
     if (user.lockedUntil && user.lockedUntil > now) {
-      this.log(name, 'login.locked', name);
+      await this.log(name, 'login.locked', name);
       return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
-      const count = this.deps.store.recordFailedLogin(name, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCKOUT_MS));
-      this.log(name, 'login.failed', name, `attempt ${count}`);
+      const count = await this.deps.store.recordFailedLogin(name, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCKOUT_MS));
+      await this.log(name, 'login.failed', name, `attempt ${count}`);
       if (count >= MAX_FAILED_LOGINS) {
-        this.log(name, 'login.lockout', name, `${MAX_FAILED_LOGINS} failed logins`);
+        await this.log(name, 'login.lockout', name, `${MAX_FAILED_LOGINS} failed logins`);
         return { ok: false, reason: 'locked', lockedUntil: new Date(now.getTime() + LOCKOUT_MS) };
       }
       return { ok: false, reason: 'invalid' };
     }
-    this.deps.store.clearFailedLogins(name);
+    await this.deps.store.clearFailedLogins(name);
     const sessionId = this.random(32).toString('base64url');
     const csrf = this.random(24).toString('base64url');
-    this.deps.store.deleteExpiredSessions(now);
-    this.deps.store.createSession({ idHash: this.sessionHash(sessionId), user: name, csrf, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_MS) });
-    this.log(name, 'login', name);
+    await this.deps.store.deleteExpiredSessions(now);
+    await this.deps.store.createSession({ idHash: this.sessionHash(sessionId), user: name, csrf, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_MS) });
+    await this.log(name, 'login', name);
     return { ok: true, sessionId, csrf, user: name, role: user.role, mustChange: user.mustChange };
   }
 
   /** The session's actor, or undefined when the cookie is unknown or expired. */
-  session(sessionId: string | undefined): (Actor & { csrf: string; mustChange: boolean }) | undefined {
+  async session(sessionId: string | undefined): Promise<(Actor & { csrf: string; mustChange: boolean }) | undefined> {
     if (!sessionId) return undefined;
-    const s = this.deps.store.getSession(this.sessionHash(sessionId));
+    const s = await this.deps.store.getSession(this.sessionHash(sessionId));
     if (!s || s.expiresAt <= this.deps.now()) return undefined;
-    const user = this.deps.store.getUser(s.user);
+    const user = await this.deps.store.getUser(s.user);
     if (!user) return undefined;
     return { user: user.name, role: user.role, csrf: s.csrf, mustChange: user.mustChange };
   }
 
-  logout(sessionId: string): void {
-    this.deps.store.deleteSession(this.sessionHash(sessionId));
+  async logout(sessionId: string): Promise<void> {
+    await this.deps.store.deleteSession(this.sessionHash(sessionId));
   }
 
   async changePassword(actor: Actor, current: string, next: string): Promise<void> {
-    const user = this.deps.store.getUser(actor.user);
+    const user = await this.deps.store.getUser(actor.user);
     if (!user || !(await verifyPassword(current, user.passwordHash))) throw new ConsoleError(400, 'WrongPassword', 'The current password is wrong; type the one you logged in with.');
     const problem = passwordProblem(next, actor.user);
     if (problem) throw new ConsoleError(400, 'WeakPassword', `The new password is not acceptable: ${problem}.`);
     if (next === current) throw new ConsoleError(400, 'WeakPassword', 'The new password must differ from the one-time password.');
-    this.deps.store.setPassword(actor.user, await hashPassword(next), false);
-    this.log(actor, 'password.change', actor.user);
+    await this.deps.store.setPassword(actor.user, await hashPassword(next), false);
+    await this.log(actor, 'password.change', actor.user);
   }
 
   // ---------- records ----------
@@ -196,11 +196,11 @@ export class ConsoleService {
     return t.includes('*') ? { idMasked: t } : { idHash: idNumberHash(this.deps.tokenKey, t) };
   }
 
-  search(actor: Actor, query: RecordQuery): RecordRow[] {
+  async search(actor: Actor, query: RecordQuery): Promise<RecordRow[]> {
     this.require(actor, 'records.read');
-    const rows = this.deps.store.searchRecords({ ...query, ...this.idFilter(query.id) });
+    const rows = await this.deps.store.searchRecords({ ...query, ...this.idFilter(query.id) });
     // A search by ID number is itself a look-up of a person; the number is logged masked.
-    this.log(actor, 'records.search', query.biz ?? '*', query.id ? `id ${safeMask(query.id)}` : `${rows.length} rows`);
+    await this.log(actor, 'records.search', query.biz ?? '*', query.id ? `id ${safeMask(query.id)}` : `${rows.length} rows`);
     return rows;
   }
 
@@ -208,46 +208,46 @@ export class ConsoleService {
     return sealed ? (JSON.parse(this.deps.biometrics.open(sealed, materialsAad(biz, ticketId)).toString('utf8')) as StoredMaterials) : null;
   }
 
-  detail(actor: Actor, biz: string, ticketId: string): RecordDetail {
+  async detail(actor: Actor, biz: string, ticketId: string): Promise<RecordDetail> {
     this.require(actor, 'records.read');
-    const record = this.deps.store.getRecord(biz, ticketId);
+    const record = await this.deps.store.getRecord(biz, ticketId);
     if (!record) throw new ConsoleError(404, 'NotFound', 'No such ticket (it may have been deleted).');
     const materials = this.openMaterials(biz, ticketId, record.sealedMaterials);
-    this.log(actor, 'records.view', `${biz}/${ticketId}`);
+    await this.log(actor, 'records.view', `${biz}/${ticketId}`);
     const { sealedMaterials: _sealed, ...row } = record;
     const showName = can(actor.role, 'records.images');
     return {
       ...row,
       name: materials?.Name ? (showName ? materials.Name : `${[...materials.Name][0]}*`) : null,
       images: can(actor.role, 'records.images') ? Object.keys(materials?.images ?? {}) : [],
-      reviews: this.deps.store.reviewsOf(biz, ticketId).map((r) => ({ reviewer: r.reviewer, decision: r.decision, reason: r.reason, at: r.at.toISOString() })),
+      reviews: (await this.deps.store.reviewsOf(biz, ticketId)).map((r) => ({ reviewer: r.reviewer, decision: r.decision, reason: r.reason, at: r.at.toISOString() })),
       liveness: (materials as { liveness?: string } | null)?.liveness ?? null,
     };
   }
 
   async imageBytes(actor: Actor, biz: string, ticketId: string, type: string): Promise<Buffer> {
     this.require(actor, 'records.images');
-    const record = this.deps.store.getRecord(biz, ticketId);
+    const record = await this.deps.store.getRecord(biz, ticketId);
     const key = this.openMaterials(biz, ticketId, record?.sealedMaterials ?? null)?.images[type];
     if (!key) throw new ConsoleError(404, 'NotFound', 'This image was not submitted, or was purged after the retention period.');
     const stored = await this.deps.repo.getObject(key);
     if (!stored) throw new ConsoleError(404, 'NotFound', 'This image was purged after the retention period.');
-    this.log(actor, 'records.image', `${biz}/${ticketId}`, type);
+    await this.log(actor, 'records.image', `${biz}/${ticketId}`, type);
     return this.deps.biometrics.open(stored.sealed, objectAad(key));
   }
 
-  exportCsv(actor: Actor, query: RecordQuery): string {
+  async exportCsv(actor: Actor, query: RecordQuery): Promise<string> {
     this.require(actor, 'records.export');
-    const rows = this.deps.store.searchRecords({ ...query, ...this.idFilter(query.id) });
-    this.log(actor, 'records.export', query.biz ?? '*', `${rows.length} rows`);
+    const rows = await this.deps.store.searchRecords({ ...query, ...this.idFilter(query.id) });
+    await this.log(actor, 'records.export', query.biz ?? '*', `${rows.length} rows`);
     return recordsCsv(rows);
   }
 
   // ---------- review ----------
 
-  reviewQueue(actor: Actor): RecordRow[] {
+  async reviewQueue(actor: Actor): Promise<RecordRow[]> {
     this.require(actor, 'review');
-    return this.deps.store.searchRecords({ status: 0, limit: 500 }).reverse();
+    return (await this.deps.store.searchRecords({ status: 0, limit: 500 })).reverse();
   }
 
   async decide(actor: Actor, biz: string, ticketId: string, decision: 1 | 2, reason: string): Promise<void> {
@@ -255,10 +255,10 @@ export class ConsoleService {
     const text = reason.trim();
     if (!text) throw new ConsoleError(400, 'ReasonRequired', 'Give a reason for the decision; it is kept with the ticket.');
     const conclusion = decision === 1 ? '' : text;
-    const decided = this.deps.store.decideTicket({ biz, ticketId, reviewer: actor.user, decision, reason: text, at: this.deps.now() }, conclusion);
+    const decided = await this.deps.store.decideTicket({ biz, ticketId, reviewer: actor.user, decision, reason: text, at: this.deps.now() }, conclusion);
     if (!decided) throw new ConsoleError(409, 'NotInReview', 'This ticket is no longer in review (someone decided it, or it was deleted); reload the queue.');
-    this.log(actor, decision === 1 ? 'review.approve' : 'review.reject', `${biz}/${ticketId}`, text);
-    const record = this.deps.store.getRecord(biz, ticketId);
+    await this.log(actor, decision === 1 ? 'review.approve' : 'review.reject', `${biz}/${ticketId}`, text);
+    const record = await this.deps.store.getRecord(biz, ticketId);
     try {
       await this.deps.onTicketDecided?.({ biz, ticketId, status: decision, similarityScore: record?.similarityScore ?? null, auditConclusions: conclusion, decidedBy: 'review' });
     } catch {
@@ -268,45 +268,45 @@ export class ConsoleService {
 
   // ---------- retention and deletion ----------
 
-  private objectsOf(t: TicketForRemoval): { keys: string[]; prefixes: string[] } {
+  private async objectsOf(t: TicketForRemoval): Promise<{ keys: string[]; prefixes: string[] }> {
     const materials = this.openMaterials(t.biz, t.ticketId, t.sealedMaterials);
-    return { keys: Object.values(materials?.images ?? {}), prefixes: this.deps.store.uploadPathsOf(t.biz, t.ticketId).map(stsObjectKey) };
+    return { keys: Object.values(materials?.images ?? {}), prefixes: (await this.deps.store.uploadPathsOf(t.biz, t.ticketId)).map(stsObjectKey) };
   }
 
   /** Deletes a ticket and everything stored for it. */
-  deleteTicket(actor: Actor | string, biz: string, ticketId: string): { objects: number; tokens: number } | undefined {
+  async deleteTicket(actor: Actor | string, biz: string, ticketId: string): Promise<{ objects: number; tokens: number } | undefined> {
     if (typeof actor !== 'string') this.require(actor, 'delete');
-    const t = this.deps.store.ticketForRemoval(biz, ticketId);
+    const t = await this.deps.store.ticketForRemoval(biz, ticketId);
     if (!t) return undefined;
-    const { keys, prefixes } = this.objectsOf(t);
-    const removed = this.deps.store.removeTicket(biz, ticketId, keys, prefixes);
-    this.log(actor, 'records.delete', `${biz}/${ticketId}`, `${removed.objects} objects`);
+    const { keys, prefixes } = await this.objectsOf(t);
+    const removed = await this.deps.store.removeTicket(biz, ticketId, keys, prefixes);
+    await this.log(actor, 'records.delete', `${biz}/${ticketId}`, `${removed.objects} objects`);
     return removed;
   }
 
   /** Deletes every ticket of one ID number (the data subject's erasure request). */
-  deleteIdNumber(actor: Actor | string, id: string): { tickets: number; objects: number } {
+  async deleteIdNumber(actor: Actor | string, id: string): Promise<{ tickets: number; objects: number }> {
     if (typeof actor !== 'string') this.require(actor, 'delete');
-    const tickets = this.deps.store.ticketsOfIdHash(idNumberHash(this.deps.tokenKey, id));
+    const tickets = await this.deps.store.ticketsOfIdHash(idNumberHash(this.deps.tokenKey, id));
     let objects = 0;
-    for (const t of tickets) objects += this.deleteTicket('system', t.biz, t.ticketId)?.objects ?? 0;
-    this.log(actor, 'records.delete-id', safeMask(id), `${tickets.length} tickets, ${objects} objects`);
+    for (const t of tickets) objects += (await this.deleteTicket('system', t.biz, t.ticketId))?.objects ?? 0;
+    await this.log(actor, 'records.delete-id', safeMask(id), `${tickets.length} tickets, ${objects} objects`);
     return { tickets: tickets.length, objects };
   }
 
   /** Per-biz retention: drops materials and images of each biz older than its setting. */
-  purge(): { tickets: number; objects: number } {
+  async purge(): Promise<{ tickets: number; objects: number }> {
     const now = this.deps.now().getTime();
     let tickets = 0;
     let objects = 0;
-    for (const { biz, retentionDays } of this.deps.store.bizWithRetention()) {
-      for (const t of this.deps.store.expiredMaterials(biz, new Date(now - retentionDays * 86_400_000))) {
-        const { keys, prefixes } = this.objectsOf(t);
-        objects += this.deps.store.dropMaterials(t.biz, t.ticketId, keys, prefixes);
+    for (const { biz, retentionDays } of await this.deps.store.bizWithRetention()) {
+      for (const t of await this.deps.store.expiredMaterials(biz, new Date(now - retentionDays * 86_400_000))) {
+        const { keys, prefixes } = await this.objectsOf(t);
+        objects += await this.deps.store.dropMaterials(t.biz, t.ticketId, keys, prefixes);
         tickets++;
       }
     }
-    if (tickets) this.log('system', 'retention.purge', '*', `${tickets} tickets, ${objects} objects`);
+    if (tickets) await this.log('system', 'retention.purge', '*', `${tickets} tickets, ${objects} objects`);
     return { tickets, objects };
   }
 
@@ -315,7 +315,7 @@ export class ConsoleService {
   async createKey(actor: Actor): Promise<NewAccessKey> {
     this.require(actor, 'keys');
     const key = await createAccessKey(this.deps.repo, this.deps.secrets, this.deps.now());
-    this.log(actor, 'keys.create', key.AccessKeyId);
+    await this.log(actor, 'keys.create', key.AccessKeyId);
     return key;
   }
 
@@ -327,13 +327,13 @@ export class ConsoleService {
   async revokeKey(actor: Actor, id: string): Promise<boolean> {
     this.require(actor, 'keys');
     const done = await this.deps.repo.revokeAccessKey(id, this.deps.now());
-    if (done) this.log(actor, 'keys.revoke', id);
+    if (done) await this.log(actor, 'keys.revoke', id);
     return done;
   }
 
   async listBiz(actor: Actor): Promise<(BizSettings & { scheme: Scheme; createdAt: string })[]> {
     this.require(actor, 'records.read');
-    return (await this.deps.repo.listBiz()).map((b) => ({ ...this.deps.store.getBizSettings(b.name), scheme: b.scheme, createdAt: b.createdAt.toISOString() }));
+    return Promise.all((await this.deps.repo.listBiz()).map(async (b) => ({ ...(await this.deps.store.getBizSettings(b.name)), scheme: b.scheme, createdAt: b.createdAt.toISOString() })));
   }
 
   async createBiz(actor: Actor, name: string, scheme: string, settings: Omit<BizSettings, 'biz'>): Promise<void> {
@@ -341,36 +341,36 @@ export class ConsoleService {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new ConsoleError(400, 'InvalidBiz', 'A biz name is 1–64 letters, digits, dots, dashes or underscores.');
     if (!isScheme(scheme)) throw new ConsoleError(400, 'InvalidScheme', `Unknown scheme ${scheme}.`);
     if (!(await this.deps.repo.createBiz({ name, scheme, createdAt: this.deps.now() }))) throw new ConsoleError(409, 'BizExists', `A biz named ${name} exists already; pick another name.`);
-    this.deps.store.setBizSettings({ biz: name, ...settings });
-    this.log(actor, 'biz.create', name, scheme);
+    await this.deps.store.setBizSettings({ biz: name, ...settings });
+    await this.log(actor, 'biz.create', name, scheme);
   }
 
   async updateBizSettings(actor: Actor, name: string, settings: Omit<BizSettings, 'biz'>): Promise<void> {
     this.require(actor, 'biz');
     if (!(await this.deps.repo.getBiz(name))) throw new ConsoleError(404, 'NotFound', `No biz named ${name}.`);
-    this.deps.store.setBizSettings({ biz: name, ...settings });
-    this.log(actor, 'biz.settings', name, JSON.stringify(settings));
+    await this.deps.store.setBizSettings({ biz: name, ...settings });
+    await this.log(actor, 'biz.settings', name, JSON.stringify(settings));
   }
 
   // ---------- statistics and the access log ----------
 
-  stats(actor: Actor, days: 7 | 30, biz?: string) {
+  async stats(actor: Actor, days: 7 | 30, biz?: string) {
     this.require(actor, 'stats');
     const now = this.deps.now();
-    const rows = this.deps.store.submissionsBetween(new Date(now.getTime() - (days + 1) * 86_400_000), new Date(now.getTime() + 1));
+    const rows = await this.deps.store.submissionsBetween(new Date(now.getTime() - (days + 1) * 86_400_000), new Date(now.getTime() + 1));
     return dailyStats(rows, { now, days, offsetMinutes: this.deps.utcOffsetMinutes ?? 480, biz });
   }
 
-  accessLog(actor: Actor, limit = 500): AccessLogEntry[] {
+  async accessLog(actor: Actor, limit = 500): Promise<AccessLogEntry[]> {
     this.require(actor, 'access-log');
-    return this.deps.store.accessLog(limit);
+    return await this.deps.store.accessLog(limit);
   }
 
   // ---------- hooks into submissions ----------
 
   /** A biz's review band sends a score between its two thresholds to manual review. */
-  reviewRule(biz: string, decision: Decision): Decision {
-    const s = this.deps.store.getBizSettings(biz);
+  async reviewRule(biz: string, decision: Decision): Promise<Decision> {
+    const s = await this.deps.store.getBizSettings(biz);
     const score = decision.similarityScore;
     if (s.reviewLow === null || s.reviewHigh === null || score === null || decision.status === 0) return decision;
     if (score >= s.reviewLow && score < s.reviewHigh) return { status: 0, similarityScore: score, auditConclusions: '' };
@@ -378,8 +378,8 @@ export class ConsoleService {
   }
 
   /** Indexes a committed submission for search by ID number and source. */
-  submitted(biz: string, ticketId: string, idNumber: string | undefined, source: Source): void {
-    this.deps.store.indexTicket(biz, ticketId, idNumber ? idNumberHash(this.deps.tokenKey, idNumber) : null, idNumber ? safeMask(idNumber) : null, source);
+  async submitted(biz: string, ticketId: string, idNumber: string | undefined, source: Source): Promise<void> {
+    await this.deps.store.indexTicket(biz, ticketId, idNumber ? idNumberHash(this.deps.tokenKey, idNumber) : null, idNumber ? safeMask(idNumber) : null, source);
   }
 }
 

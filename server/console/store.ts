@@ -3,7 +3,7 @@ import type { TicketStatus } from '../repository/types';
 import type { AccessLogEntry, BizSettings, ConsoleUser, RecordQuery, RecordRow, ReviewRecord, Role, SessionRecord, Source } from './types';
 
 /**
- * The console's tables, beside the service's own in the same SQLite file (a second connection:
+ * SQLite: the console's tables, beside the service's own in the same SQLite file (a second connection:
  * WAL lets both write). Kept out of the Repository interface so the API path does not change;
  * the ticket and object rows it must delete are the service's own tables, named here once.
  */
@@ -53,7 +53,51 @@ export interface TicketForRemoval {
   submittedAt: Date | null;
 }
 
-export class ConsoleStore {
+/**
+ * The console's storage, beside the service's tables in the same database (SQLite file or
+ * PostgreSQL), with two implementations like the service's Repository.
+ */
+export interface ConsoleStore {
+  readonly kind: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+  createUser(user: ConsoleUser): Promise<boolean>;
+  getUser(name: string): Promise<ConsoleUser | undefined>;
+  listUsers(): Promise<ConsoleUser[]>;
+  setPassword(name: string, hash: string, mustChange: boolean): Promise<void>;
+  /** Counts a failed login; locks the account until `lockUntil` when the count reaches `limit`. Returns the new count. */
+  recordFailedLogin(name: string, limit: number, lockUntil: Date): Promise<number>;
+  clearFailedLogins(name: string): Promise<void>;
+  createSession(s: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteSessionsOf(user: string): Promise<void>;
+  deleteExpiredSessions(now: Date): Promise<void>;
+  logAccess(entry: Omit<AccessLogEntry, 'id'>): Promise<void>;
+  accessLog(limit: number): Promise<AccessLogEntry[]>;
+  indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source): Promise<void>;
+  searchRecords(q: RecordQuery & { idHash?: string; idMasked?: string }): Promise<RecordRow[]>;
+  getRecord(biz: string, ticketId: string): Promise<(RecordRow & { sealedMaterials: Buffer | null }) | undefined>;
+  submissionsBetween(from: Date, to: Date): Promise<{ biz: string; status: TicketStatus; score: number | null; at: Date }[]>;
+  /** Moves a ticket in review (0) to 1 or 2; false when it is no longer in review (someone else decided). */
+  decideTicket(r: ReviewRecord, conclusion: string): Promise<boolean>;
+  reviewsOf(biz: string, ticketId: string): Promise<ReviewRecord[]>;
+  getBizSettings(biz: string): Promise<BizSettings>;
+  setBizSettings(s: BizSettings): Promise<void>;
+  ticketsOfIdHash(idHash: string): Promise<{ biz: string; ticketId: string }[]>;
+  ticketForRemoval(biz: string, ticketId: string): Promise<TicketForRemoval | undefined>;
+  /** Tickets of a biz whose materials are older than `before` and still kept. */
+  expiredMaterials(biz: string, before: Date): Promise<TicketForRemoval[]>;
+  bizWithRetention(): Promise<{ biz: string; retentionDays: number }[]>;
+  /** Upload prefixes of the ticket's tokens (objects uploaded with its StsToken live under sts/PREFIX). */
+  uploadPathsOf(biz: string, ticketId: string): Promise<string[]>;
+  /** Drops the materials and the listed objects of a ticket (retention): the verdict stays. */
+  dropMaterials(biz: string, ticketId: string, objectKeys: readonly string[], objectPrefixes: readonly string[]): Promise<number>;
+  /** Removes a ticket entirely: its row, tokens (sealed Bindings), objects, index and review rows. */
+  removeTicket(biz: string, ticketId: string, objectKeys: readonly string[], objectPrefixes: readonly string[]): Promise<{ objects: number; tokens: number }>;
+}
+
+export class SqliteConsoleStore implements ConsoleStore {
+  readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -66,33 +110,33 @@ export class ConsoleStore {
     if (missing.length) throw new Error(`The service database has no ${missing.join(', ')} table; start the service once (renzheng server) before using the console.`);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 
   // ---------- users ----------
 
-  createUser(user: ConsoleUser): boolean {
+  async createUser(user: ConsoleUser): Promise<boolean> {
     return this.db
       .prepare('INSERT OR IGNORE INTO console_users (name, role, password_hash, must_change, failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, 0, NULL, ?)')
       .run(user.name, user.role, user.passwordHash, user.mustChange ? 1 : 0, user.createdAt.getTime()).changes > 0;
   }
 
-  getUser(name: string): ConsoleUser | undefined {
+  async getUser(name: string): Promise<ConsoleUser | undefined> {
     const row = this.db.prepare('SELECT * FROM console_users WHERE name = ?').get(name) as UserRow | undefined;
     return row && userFromRow(row);
   }
 
-  listUsers(): ConsoleUser[] {
+  async listUsers(): Promise<ConsoleUser[]> {
     return (this.db.prepare('SELECT * FROM console_users ORDER BY name').all() as UserRow[]).map(userFromRow);
   }
 
-  setPassword(name: string, hash: string, mustChange: boolean): void {
+  async setPassword(name: string, hash: string, mustChange: boolean): Promise<void> {
     this.db.prepare('UPDATE console_users SET password_hash = ?, must_change = ?, failed_logins = 0, locked_until = NULL WHERE name = ?').run(hash, mustChange ? 1 : 0, name);
   }
 
   /** Counts a failed login; locks the account until `lockUntil` when the count reaches `limit`. Returns the new count. */
-  recordFailedLogin(name: string, limit: number, lockUntil: Date): number {
+  async recordFailedLogin(name: string, limit: number, lockUntil: Date): Promise<number> {
     return this.db.transaction(() => {
       this.db.prepare('UPDATE console_users SET failed_logins = failed_logins + 1 WHERE name = ?').run(name);
       const row = this.db.prepare('SELECT failed_logins FROM console_users WHERE name = ?').get(name) as { failed_logins: number } | undefined;
@@ -102,47 +146,47 @@ export class ConsoleStore {
     })();
   }
 
-  clearFailedLogins(name: string): void {
+  async clearFailedLogins(name: string): Promise<void> {
     this.db.prepare('UPDATE console_users SET failed_logins = 0, locked_until = NULL WHERE name = ?').run(name);
   }
 
   // ---------- sessions ----------
 
-  createSession(s: SessionRecord): void {
+  async createSession(s: SessionRecord): Promise<void> {
     this.db.prepare('INSERT INTO console_sessions (id_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.idHash, s.user, s.csrf, s.createdAt.getTime(), s.expiresAt.getTime());
   }
 
-  getSession(idHash: string): SessionRecord | undefined {
+  async getSession(idHash: string): Promise<SessionRecord | undefined> {
     const r = this.db.prepare('SELECT * FROM console_sessions WHERE id_hash = ?').get(idHash) as { id_hash: string; user: string; csrf: string; created_at: number; expires_at: number } | undefined;
     return r && { idHash: r.id_hash, user: r.user, csrf: r.csrf, createdAt: new Date(r.created_at), expiresAt: new Date(r.expires_at) };
   }
 
-  deleteSession(idHash: string): void {
+  async deleteSession(idHash: string): Promise<void> {
     this.db.prepare('DELETE FROM console_sessions WHERE id_hash = ?').run(idHash);
   }
 
-  deleteSessionsOf(user: string): void {
+  async deleteSessionsOf(user: string): Promise<void> {
     this.db.prepare('DELETE FROM console_sessions WHERE user = ?').run(user);
   }
 
-  deleteExpiredSessions(now: Date): void {
+  async deleteExpiredSessions(now: Date): Promise<void> {
     this.db.prepare('DELETE FROM console_sessions WHERE expires_at < ?').run(now.getTime());
   }
 
   // ---------- access log ----------
 
-  logAccess(entry: Omit<AccessLogEntry, 'id'>): void {
+  async logAccess(entry: Omit<AccessLogEntry, 'id'>): Promise<void> {
     this.db.prepare('INSERT INTO console_access_log (at, user, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(entry.at.getTime(), entry.user, entry.action, entry.target, entry.detail);
   }
 
-  accessLog(limit: number): AccessLogEntry[] {
+  async accessLog(limit: number): Promise<AccessLogEntry[]> {
     const rows = this.db.prepare('SELECT * FROM console_access_log ORDER BY id DESC LIMIT ?').all(limit) as { id: number; at: number; user: string; action: string; target: string; detail: string }[];
     return rows.map((r) => ({ id: r.id, at: new Date(r.at), user: r.user, action: r.action, target: r.target, detail: r.detail }));
   }
 
   // ---------- ticket index (written when a submission commits) ----------
 
-  indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source): void {
+  async indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO console_ticket_index (biz, ticket_id, id_hash, id_masked, source) VALUES (?, ?, ?, ?, ?)
@@ -151,7 +195,7 @@ export class ConsoleStore {
       .run(biz, ticketId, idHash, idMasked, source);
   }
 
-  searchRecords(q: RecordQuery & { idHash?: string; idMasked?: string }): RecordRow[] {
+  async searchRecords(q: RecordQuery & { idHash?: string; idMasked?: string }): Promise<RecordRow[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     // Time range on the submission; a ticket nobody submitted to is dated by its creation.
@@ -170,7 +214,7 @@ export class ConsoleStore {
     return (this.db.prepare(sql).all(...args, q.limit) as RecordSqlRow[]).map(recordFromRow);
   }
 
-  getRecord(biz: string, ticketId: string): (RecordRow & { sealedMaterials: Buffer | null }) | undefined {
+  async getRecord(biz: string, ticketId: string): Promise<(RecordRow & { sealedMaterials: Buffer | null }) | undefined> {
     const row = this.db
       .prepare(
         `SELECT t.biz, t.ticket_id, t.status, t.similarity_score, t.audit_conclusions, i.id_masked, i.source, t.created_at, t.submitted_at,
@@ -182,7 +226,7 @@ export class ConsoleStore {
   }
 
   /** Submitted tickets in a window, for statistics. */
-  submissionsBetween(from: Date, to: Date): { biz: string; status: TicketStatus; score: number | null; at: Date }[] {
+  async submissionsBetween(from: Date, to: Date): Promise<{ biz: string; status: TicketStatus; score: number | null; at: Date }[]> {
     const rows = this.db
       .prepare('SELECT biz, status, similarity_score, submitted_at FROM tickets WHERE submitted_at IS NOT NULL AND submitted_at >= ? AND submitted_at < ?')
       .all(from.getTime(), to.getTime()) as { biz: string; status: number; similarity_score: number | null; submitted_at: number }[];
@@ -192,7 +236,7 @@ export class ConsoleStore {
   // ---------- review ----------
 
   /** Moves a ticket in review (0) to 1 or 2; false when it is no longer in review (someone else decided). */
-  decideTicket(r: ReviewRecord, conclusion: string): boolean {
+  async decideTicket(r: ReviewRecord, conclusion: string): Promise<boolean> {
     return this.db.transaction(() => {
       const changed = this.db
         .prepare('UPDATE tickets SET status = ?, audit_conclusions = ?, version = version + 1 WHERE biz = ? AND ticket_id = ? AND status = 0')
@@ -203,19 +247,19 @@ export class ConsoleStore {
     })();
   }
 
-  reviewsOf(biz: string, ticketId: string): ReviewRecord[] {
+  async reviewsOf(biz: string, ticketId: string): Promise<ReviewRecord[]> {
     const rows = this.db.prepare('SELECT * FROM console_reviews WHERE biz = ? AND ticket_id = ? ORDER BY at').all(biz, ticketId) as { biz: string; ticket_id: string; reviewer: string; decision: number; reason: string; at: number }[];
     return rows.map((r) => ({ biz: r.biz, ticketId: r.ticket_id, reviewer: r.reviewer, decision: r.decision as 1 | 2, reason: r.reason, at: new Date(r.at) }));
   }
 
   // ---------- biz settings ----------
 
-  getBizSettings(biz: string): BizSettings {
+  async getBizSettings(biz: string): Promise<BizSettings> {
     const r = this.db.prepare('SELECT * FROM console_biz_settings WHERE biz = ?').get(biz) as { retention_days: number | null; review_low: number | null; review_high: number | null } | undefined;
     return { biz, retentionDays: r?.retention_days ?? null, reviewLow: r?.review_low ?? null, reviewHigh: r?.review_high ?? null };
   }
 
-  setBizSettings(s: BizSettings): void {
+  async setBizSettings(s: BizSettings): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO console_biz_settings (biz, retention_days, review_low, review_high) VALUES (?, ?, ?, ?)
@@ -226,11 +270,11 @@ export class ConsoleStore {
 
   // ---------- retention and deletion ----------
 
-  ticketsOfIdHash(idHash: string): { biz: string; ticketId: string }[] {
+  async ticketsOfIdHash(idHash: string): Promise<{ biz: string; ticketId: string }[]> {
     return (this.db.prepare('SELECT biz, ticket_id FROM console_ticket_index WHERE id_hash = ?').all(idHash) as { biz: string; ticket_id: string }[]).map((r) => ({ biz: r.biz, ticketId: r.ticket_id }));
   }
 
-  ticketForRemoval(biz: string, ticketId: string): TicketForRemoval | undefined {
+  async ticketForRemoval(biz: string, ticketId: string): Promise<TicketForRemoval | undefined> {
     const r = this.db.prepare('SELECT biz, ticket_id, sealed_materials, submitted_at FROM tickets WHERE biz = ? AND ticket_id = ?').get(biz, ticketId) as
       | { biz: string; ticket_id: string; sealed_materials: Buffer | null; submitted_at: number | null }
       | undefined;
@@ -238,14 +282,14 @@ export class ConsoleStore {
   }
 
   /** Tickets of a biz whose materials are older than `before` and still kept. */
-  expiredMaterials(biz: string, before: Date): TicketForRemoval[] {
+  async expiredMaterials(biz: string, before: Date): Promise<TicketForRemoval[]> {
     const rows = this.db
       .prepare('SELECT biz, ticket_id, sealed_materials, submitted_at FROM tickets WHERE biz = ? AND sealed_materials IS NOT NULL AND submitted_at < ?')
       .all(biz, before.getTime()) as { biz: string; ticket_id: string; sealed_materials: Buffer; submitted_at: number }[];
     return rows.map((r) => ({ biz: r.biz, ticketId: r.ticket_id, sealedMaterials: r.sealed_materials, submittedAt: new Date(r.submitted_at) }));
   }
 
-  bizWithRetention(): { biz: string; retentionDays: number }[] {
+  async bizWithRetention(): Promise<{ biz: string; retentionDays: number }[]> {
     return (this.db.prepare('SELECT biz, retention_days FROM console_biz_settings WHERE retention_days IS NOT NULL').all() as { biz: string; retention_days: number }[]).map((r) => ({
       biz: r.biz,
       retentionDays: r.retention_days,
@@ -253,12 +297,12 @@ export class ConsoleStore {
   }
 
   /** Upload prefixes of the ticket's tokens (objects uploaded with its StsToken live under sts/PREFIX). */
-  uploadPathsOf(biz: string, ticketId: string): string[] {
+  async uploadPathsOf(biz: string, ticketId: string): Promise<string[]> {
     return (this.db.prepare('SELECT upload_path FROM verify_tokens WHERE biz = ? AND ticket_id = ?').all(biz, ticketId) as { upload_path: string }[]).map((r) => r.upload_path);
   }
 
   /** Drops the materials and the listed objects of a ticket (retention): the verdict stays. */
-  dropMaterials(biz: string, ticketId: string, objectKeys: readonly string[], objectPrefixes: readonly string[]): number {
+  async dropMaterials(biz: string, ticketId: string, objectKeys: readonly string[], objectPrefixes: readonly string[]): Promise<number> {
     return this.db.transaction(() => {
       const objects = this.deleteObjects(objectKeys, objectPrefixes);
       this.db.prepare('UPDATE tickets SET sealed_materials = NULL WHERE biz = ? AND ticket_id = ?').run(biz, ticketId);
@@ -267,7 +311,7 @@ export class ConsoleStore {
   }
 
   /** Removes a ticket entirely: its row, tokens (sealed Bindings), objects, index and review rows. */
-  removeTicket(biz: string, ticketId: string, objectKeys: readonly string[], objectPrefixes: readonly string[]): { objects: number; tokens: number } {
+  async removeTicket(biz: string, ticketId: string, objectKeys: readonly string[], objectPrefixes: readonly string[]): Promise<{ objects: number; tokens: number }> {
     return this.db.transaction(() => {
       const objects = this.deleteObjects(objectKeys, objectPrefixes);
       const tokens = this.db.prepare('DELETE FROM verify_tokens WHERE biz = ? AND ticket_id = ?').run(biz, ticketId).changes;
@@ -289,7 +333,7 @@ export class ConsoleStore {
   }
 
   /** Row counts and every object key, for the test that proves a deletion left nothing behind. */
-  objectKeys(): string[] {
+  async objectKeys(): Promise<string[]> {
     return (this.db.prepare('SELECT key FROM objects ORDER BY key').all() as { key: string }[]).map((r) => r.key);
   }
 }

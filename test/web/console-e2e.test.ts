@@ -203,7 +203,7 @@ describe.skipIf(!chromiumPath)('the service console in Chromium', () => {
     await shot(page, 'keys-and-scenarios');
     await context.close();
 
-    await t.server.console!.createUser('rita', 'reviewer').then(async ({ password }) => {
+    await t.server.console.createUser('rita', 'reviewer').then(async ({ password }) => {
       const rc = await browser.newContext({ locale: 'en-US' });
       const rp = await logIn(rc, 'rita', password, NEW_PASSWORD);
       expect(await rp.locator('[data-nav=keys]').count()).toBe(0);
@@ -221,7 +221,7 @@ describe.skipIf(!chromiumPath)('the service console in Chromium', () => {
   });
 
   it('locks an account after five wrong passwords', async () => {
-    const { password } = await t.server.console!.createUser('walter', 'auditor');
+    const { password } = await t.server.console.createUser('walter', 'auditor');
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${t.url}/console/`);

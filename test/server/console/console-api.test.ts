@@ -1,17 +1,30 @@
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres } from '../support/postgres';
 import { toBase64Value } from '../../../cloudauth';
 import type { DecidedTicket } from '../../../server/console/types';
 import { fakeImage } from '../support/fake-face';
 import { startTestServer, type TestServer } from '../support/harness';
 import { ConsoleClient, consoleUser, ID, OTHER_ID, submitTicket } from '../support/console';
 
+// Started while the file is collected, so the PostgreSQL run can be skipped with its reason.
+const pgHandle = await startPostgres();
+if (!pgHandle.ok) console.warn(`PostgreSQL console tests skipped: ${pgHandle.reason}`);
+afterAll(async () => {
+  if (pgHandle.ok) await pgHandle.stop();
+});
+const STORES: [string, (() => Promise<string>) | undefined][] = [['SQLite', undefined], ...(pgHandle.ok ? [['PostgreSQL', () => pgHandle.newDatabase()] as [string, () => Promise<string>]] : [])];
+
+describe.each(STORES)('the console on %s', (_store, newDatabase) => {
+let dbUrl: string | undefined;
 let t: TestServer;
 const decided: DecidedTicket[] = [];
 let admin: ConsoleClient;
 beforeAll(async () => {
-  t = await startTestServer({ onTicketDecided: (ticket) => void decided.push(ticket) });
+  dbUrl = await newDatabase?.();
+  t = await startTestServer({ dbUrl, onTicketDecided: (ticket) => void decided.push(ticket) });
   await t.createBiz('ManualBiz', 'RPManual');
   await t.createBiz('BasicBiz', 'RPBasic');
   admin = await consoleUser(t, 'alice', 'admin');
@@ -20,11 +33,24 @@ afterAll(() => t.close());
 
 /** Every row of the service's and the console's tables except the logs that must grow. */
 type Tables = 'tickets' | 'verify_tokens' | 'objects' | 'console_ticket_index' | 'console_reviews';
-function dump(): Record<Tables, unknown[]> {
+const TABLES = ['tickets', 'verify_tokens', 'objects', 'console_ticket_index', 'console_reviews'] as const;
+/** Every row of the service's and the console's tables except the logs that must grow, numbers normalised. */
+async function dump(): Promise<Record<Tables, unknown[]>> {
+  const out = {} as Record<Tables, unknown[]>;
+  const norm = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v])));
+  if (dbUrl) {
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    try {
+      for (const table of TABLES) out[table] = norm((await client.query(`SELECT * FROM ${table} ORDER BY 1, 2`)).rows);
+    } finally {
+      await client.end();
+    }
+    return out;
+  }
   const db = new Database(join(t.dataDir, 'renzheng-server.db'), { readonly: true });
   try {
-    const out = {} as Record<Tables, unknown[]>;
-    for (const table of ['tickets', 'verify_tokens', 'objects', 'console_ticket_index', 'console_reviews'] as const) out[table] = db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
+    for (const table of TABLES) out[table] = norm(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all() as Record<string, unknown>[]);
     return out;
   } finally {
     db.close();
@@ -33,7 +59,7 @@ function dump(): Record<Tables, unknown[]> {
 
 describe('console sessions', () => {
   it('requires changing the one-time password before anything else', async () => {
-    const created = await t.server.console!.createUser('bob', 'auditor');
+    const created = await t.server.console.createUser('bob', 'auditor');
     expect(created.password).toMatch(/^[A-Za-z0-9]{16}$/);
     const c = new ConsoleClient(t.url);
     const login = await c.login('bob', created.password);
@@ -49,7 +75,7 @@ describe('console sessions', () => {
   });
 
   it('locks an account after five wrong passwords, even for the right one', async () => {
-    const created = await t.server.console!.createUser('mallory', 'reviewer');
+    const created = await t.server.console.createUser('mallory', 'reviewer');
     const c = new ConsoleClient(t.url);
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) codes.push((await c.login('mallory', 'wrong password')).status);
@@ -133,7 +159,7 @@ describe('records, review and deletion', () => {
   });
 
   it('deletes everything of one ID number and leaves nothing behind', async () => {
-    const before = dump();
+    const before = await dump();
     // Two tickets of ID: one by SubmitVerification, one through a token with a Binding and an STS upload.
     await submitTicket(t, 'BasicBiz', 'del-1');
     const client = t.client();
@@ -142,14 +168,14 @@ describe('records, review and deletion', () => {
     const put = await fetch(`${sts.EndPoint}/${sts.BucketName}/${sts.Path}face.jpg`, { method: 'PUT', headers: { 'x-oss-security-token': sts.Token }, body: fakeImage('zhang') });
     expect(put.status).toBe(200);
     await client.submitMaterials({ VerifyToken: token.Data.VerifyToken.Token, Material: [{ MaterialType: 'FacePic', Value: `oss://${sts.BucketName}:${sts.Path}face.jpg` }, { MaterialType: 'IDPic', Value: toBase64Value(fakeImage('zhang')) }] });
-    expect(dump().objects.length).toBeGreaterThan(before.objects.length);
+    expect((await dump()).objects.length).toBeGreaterThan(before.objects.length);
 
     const reviewer = await consoleUser(t, 'ruth', 'reviewer');
     expect((await reviewer.post('/console/api/delete/id-number', { id: ID })).status).toBe(403);
     const removed = (await admin.post('/console/api/delete/id-number', { id: ID })).json;
     // del-1 and del-2, and the earlier tickets of the same number (man-1, band-1, band-2).
     expect(removed.tickets).toBe(5);
-    const after = dump();
+    const after = await dump();
     const earlier = ['man-1', 'band-1', 'band-2'];
     const keep = (rows: unknown[]) => rows.filter((r) => !earlier.includes((r as { ticket_id: string }).ticket_id));
     // No object is left that was not there before; the earlier three tickets' three images each are gone too.
@@ -166,14 +192,14 @@ describe('records, review and deletion', () => {
   it('purges a biz past its own retention days, keeping the verdict', async () => {
     await admin.post('/console/api/biz', { name: 'ShortBiz', scheme: 'RPBasic', settings: { retentionDays: 1, reviewLow: null, reviewHigh: null } });
     await submitTicket(t, 'ShortBiz', 'short-1', { id: OTHER_ID });
-    const objects = dump().objects.length;
+    const objects = (await dump()).objects.length;
     t.clockOffsetMs = 2 * 86_400_000;
     try {
-      expect(t.server.console!.purge()).toEqual({ tickets: 1, objects: 3 });
+      expect(await t.server.console.purge()).toEqual({ tickets: 1, objects: 3 });
     } finally {
       t.clockOffsetMs = 0;
     }
-    expect(dump().objects.length).toBe(objects - 3);
+    expect((await dump()).objects.length).toBe(objects - 3);
     const detail = (await admin.get('/console/api/records/ShortBiz/short-1')).json;
     expect(detail).toMatchObject({ status: 1, hasMaterials: false, images: [] });
   });
@@ -185,4 +211,5 @@ describe('records, review and deletion', () => {
     expect(total.verifications).toBeGreaterThan(0);
     expect(total.pass + total.fail + total.review).toBe(total.verifications);
   });
+});
 });

@@ -55,7 +55,7 @@ export const OTHER_ID = '110101199003074477';
 
 /** A user created as the CLI does, logged in, with the one-time password changed. */
 export async function consoleUser(t: TestServer, name: string, role: 'admin' | 'reviewer' | 'auditor'): Promise<ConsoleClient> {
-  const created = await t.server.console!.createUser(name, role);
+  const created = await t.server.console.createUser(name, role);
   const c = new ConsoleClient(t.url);
   await c.login(name, created.password);
   await c.post('/console/api/password', { current: created.password, next: NEW_PASSWORD });
