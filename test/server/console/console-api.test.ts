@@ -3,7 +3,7 @@ import pg from 'pg';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../support/postgres';
-import { toBase64Value } from '../../../cloudauth';
+import { CloudauthClient, toBase64Value } from '../../../cloudauth';
 import type { DecidedTicket } from '../../../server/console/types';
 import { fakeImage } from '../support/fake-face';
 import { startTestServer, type TestServer } from '../support/harness';
@@ -116,6 +116,23 @@ describe('records, review and deletion', () => {
     expect(log.some((e) => e.action === 'records.view' && e.target === 'BasicBiz/rec-1' && e.user === 'alice')).toBe(true);
     expect(log.some((e) => e.action === 'records.image' && e.detail === 'FacePic')).toBe(true);
     expect(JSON.stringify(log)).not.toContain(OTHER_ID);
+  });
+
+  it('lists a kiosk submission under source kiosk (the kiosk client marks itself)', async () => {
+    const kiosk = new CloudauthClient({ endpoint: t.url, accessKeyId: t.key.AccessKeyId, accessKeySecret: t.key.AccessKeySecret, clientTag: 'kiosk', retry: { maxAttempts: 1 } });
+    await kiosk.submitVerification({
+      Biz: 'RPMinBiz',
+      TicketId: 'kiosk-1',
+      Material: [
+        { MaterialType: 'Name', Value: '张三' },
+        { MaterialType: 'IdentificationNumber', Value: OTHER_ID },
+        { MaterialType: 'FacePic', Value: toBase64Value(fakeImage('zhang')) },
+        { MaterialType: 'IDPic', Value: toBase64Value(fakeImage('zhang')) },
+      ],
+    });
+    const rows = (await admin.get('/console/api/records?source=kiosk')).json.rows;
+    expect(rows.map((r: { ticketId: string }) => r.ticketId)).toEqual(['kiosk-1']);
+    await t.server.console.deleteTicket('test', 'RPMinBiz', 'kiosk-1');
   });
 
   it('exports the search as CSV with masked ID numbers', async () => {
