@@ -90,6 +90,15 @@ const zh = {
   eraseHelp: '删除该证件号的所有认证记录、材料、图片和令牌（数据库与对象存储）。',
   eraseDone: '已删除',
   forbidden: '你的角色无权执行此操作。',
+  users: '用户',
+  role: '角色',
+  locked: '已锁定',
+  unlock: '解锁',
+  createUser: '新建用户',
+  oneTimePassword: '一次性密码（只显示这一次，首次登录须修改）：',
+  yes: '是',
+  no: '否',
+  mustChangeCol: '须改密码',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -183,6 +192,15 @@ const en: Record<Key, string> = {
   eraseHelp: 'Deletes every ticket, material, image and token of this ID number (database and object store).',
   eraseDone: 'Deleted',
   forbidden: 'Your role may not do this.',
+  users: 'Users',
+  role: 'Role',
+  locked: 'Locked',
+  unlock: 'Unlock',
+  createUser: 'Create user',
+  oneTimePassword: 'One-time password (shown this once; it must be changed at first login):',
+  yes: 'yes',
+  no: 'no',
+  mustChangeCol: 'Must change password',
 };
 
 export const DICTIONARIES: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

@@ -136,6 +136,7 @@ const SCREENS: { id: string; label: Key; roles: Role[] }[] = [
   { id: 'keys', label: 'keys', roles: ['admin'] },
   { id: 'access-log', label: 'accessLog', roles: ['admin', 'auditor'] },
   { id: 'erase', label: 'erase', roles: ['admin'] },
+  { id: 'users', label: 'users', roles: ['admin'] },
 ];
 
 function toggleLanguage() {
@@ -317,12 +318,17 @@ async function reviewTicket(r: Row) {
 
 // ---------- statistics ----------
 
-async function statsScreen(days: 7 | 30 = 7) {
-  const data = await api<{ days: string[]; rows: (DayPoint & { biz: string })[]; totals: (DayPoint & { biz: string })[] }>('GET', `/console/api/stats?days=${days}`);
+async function statsScreen(days: 7 | 30 = 7, biz = '') {
+  const [data, { biz: scenarios }] = await Promise.all([
+    api<{ days: string[]; rows: (DayPoint & { biz: string })[]; totals: (DayPoint & { biz: string })[] }>('GET', `/console/api/stats?days=${days}${biz ? `&biz=${enc(biz)}` : ''}`),
+    api<{ biz: { biz: string }[] }>('GET', '/console/api/biz'),
+  ]);
   const all = data.rows.filter((r) => r.biz === '*');
   const picker = h('div', { class: 'row' },
-    h('button', { type: 'button', class: days === 7 ? '' : 'secondary', 'aria-pressed': String(days === 7), onclick: () => void statsScreen(7) }, t('days7')),
-    h('button', { type: 'button', class: days === 30 ? '' : 'secondary', 'aria-pressed': String(days === 30), onclick: () => void statsScreen(30) }, t('days30')),
+    h('button', { type: 'button', class: days === 7 ? '' : 'secondary', 'aria-pressed': String(days === 7), onclick: () => void statsScreen(7, biz) }, t('days7')),
+    h('button', { type: 'button', class: days === 30 ? '' : 'secondary', 'aria-pressed': String(days === 30), onclick: () => void statsScreen(30, biz) }, t('days30')),
+    h('label', {}, t('biz'), h('select', { name: 'stats-biz', onchange: (e: Event) => void statsScreen(days, (e.target as HTMLSelectElement).value) },
+      h('option', { value: '' }, t('allBiz')), ...scenarios.map((b) => h('option', { value: b.biz, selected: b.biz === biz }, b.biz)))),
   );
   const legend = h('div', { class: 'legend' },
     h('span', { style: '--c:#2a9d8f' }, t('pass')), h('span', { style: '--c:#e76f51' }, t('fail')), h('span', { style: '--c:#e9c46a' }, t('inReview')), h('span', { style: '--c:#1d3557' }, t('passRate')),
@@ -421,6 +427,37 @@ function eraseScreen() {
   show(t('eraseTitle'), h('p', {}, t('eraseHelp')), form, result, error);
 }
 
+// ---------- users ----------
+
+async function usersScreen() {
+  const error = errorLine();
+  const created = h('div', { 'data-created': true });
+  const { users } = await api<{ users: { name: string; role: string; mustChange: boolean; locked: boolean; createdAt: string }[] }>('GET', '/console/api/users');
+  const table = h('table', { 'data-table': 'users' },
+    h('thead', {}, h('tr', {}, ...[t('user'), t('role'), t('mustChangeCol'), t('locked'), ''].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, ...users.map((u) => h('tr', { 'data-user': u.name }, h('td', {}, u.name), h('td', {}, u.role), h('td', {}, u.mustChange ? t('yes') : t('no')), h('td', {}, u.locked ? t('yes') : t('no')),
+      h('td', {}, u.locked ? h('button', { type: 'button', class: 'secondary', 'data-unlock': u.name, onclick: async () => { try { await api('POST', `/console/api/users/${enc(u.name)}/unlock`); await usersScreen(); } catch (err) { showError(error, err); } } }, t('unlock')) : null),
+    ))),
+  );
+  const form = h('form', { class: 'filters', 'data-form': 'user' },
+    h('label', {}, t('user'), h('input', { name: 'name', required: true, pattern: '[A-Za-z0-9._\\-]{2,64}', autocomplete: 'off' })),
+    h('label', {}, t('role'), h('select', { name: 'role' }, ...['reviewer', 'auditor', 'admin'].map((r) => h('option', { value: r }, r)))),
+    h('button', { type: 'submit' }, t('createUser')),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = new FormData(form);
+    try {
+      const user = await api<{ user: string; password: string }>('POST', '/console/api/users', { name: f.get('name'), role: f.get('role') });
+      await usersScreen();
+      document.querySelector('[data-created]')!.replaceChildren(h('p', { class: 'notice', role: 'status' }, t('oneTimePassword')), h('p', { class: 'secret' }, `${user.user}: ${user.password}`));
+    } catch (err) {
+      showError(error, err);
+    }
+  });
+  show(t('users'), form, created, table, error);
+}
+
 const SCREEN_RENDERERS: Record<string, () => unknown> = {
   records: recordsScreen,
   review: reviewScreen,
@@ -428,6 +465,7 @@ const SCREEN_RENDERERS: Record<string, () => unknown> = {
   keys: keysScreen,
   'access-log': accessLogScreen,
   erase: eraseScreen,
+  users: usersScreen,
 };
 
 async function start() {

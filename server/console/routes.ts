@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ConsoleError, SESSION_MS, type Actor, type ConsoleService } from './service';
 import { clearedSessionCookie, CONSOLE_HEADERS, cookieValue, SESSION_COOKIE, sameOrigin, sessionCookie } from './http-rules';
-import { BizSettingsInput, RecordQuery } from './types';
+import { BizSettingsInput, RecordQuery, ROLES } from './types';
 
 export interface ConsoleRouteOptions {
   service: ConsoleService;
@@ -32,6 +32,7 @@ const Decision = z.strictObject({ decision: z.union([z.literal(1), z.literal(2)]
 const DeleteTicket = z.strictObject({ biz: z.string().min(1), ticketId: z.string().min(1) });
 const DeleteId = z.strictObject({ id: z.string().min(6).max(32) });
 const NewBiz = z.strictObject({ name: z.string(), scheme: z.string(), settings: BizSettingsInput });
+const NewUser = z.strictObject({ name: z.string(), role: z.enum(ROLES) });
 const Stats = z.object({ days: z.coerce.number().pipe(z.union([z.literal(7), z.literal(30)])).default(7), biz: z.string().optional() });
 
 /** Constant-time comparison, so the token cannot be guessed a character at a time from response times. */
@@ -213,5 +214,14 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
     return service.stats(actor, q.days as 7 | 30, q.biz || undefined);
   }));
   app.get('/console/api/users', guarded('GET', async (_request, _reply, actor) => ({ users: await service.listUsers(actor) })));
+  app.post('/console/api/users', guarded('POST', async (request, _reply, actor) => {
+    const body = NewUser.parse(request.body);
+    return service.createUserBy(actor, body.name, body.role);
+  }));
+  app.post('/console/api/users/:name/unlock', guarded('POST', async (request, _reply, actor) => {
+    const { name } = request.params as { name: string };
+    if (!(await service.unlockUserBy(actor, name))) throw new ConsoleError(404, 'NotFound', `No console user ${name}.`);
+    return { ok: true };
+  }));
   app.get('/console/api/access-log', guarded('GET', async (_request, _reply, actor) => ({ entries: await service.accessLog(actor) })));
 }

@@ -129,6 +129,17 @@ export class ConsoleService {
     return true;
   }
 
+  /** An admin creates a user from the console; the one-time password is shown to the admin once. */
+  async createUserBy(actor: Actor, name: string, role: Role): Promise<{ user: string; password: string }> {
+    this.require(actor, 'users');
+    return this.createUser(name, role, actor.user);
+  }
+
+  async unlockUserBy(actor: Actor, name: string): Promise<boolean> {
+    this.require(actor, 'users');
+    return this.unlockUser(name, actor.user);
+  }
+
   private sessionHash(id: string): string {
     return createHash('sha256').update(id).digest('base64url');
   }

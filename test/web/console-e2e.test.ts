@@ -240,6 +240,32 @@ describe.skipIf(!chromiumPath)('the service console in Chromium', () => {
     await context.close();
   });
 
+  it('lets an admin unlock a locked account and create an auditor, who reads the access log but not faces', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await logIn(context, 'admin', NEW_PASSWORD);
+    await page.click('[data-nav=users]');
+    await page.click('[data-unlock=walter]');
+    await page.waitForSelector('tr[data-user=walter]:not(:has([data-unlock]))');
+    await page.fill('[data-form=user] input[name=name]', 'audrey');
+    await page.selectOption('[data-form=user] select[name=role]', 'auditor');
+    await page.click('[data-form=user] button[type=submit]');
+    await page.waitForSelector('[data-created] .secret');
+    await shot(page, 'users');
+    const password = (await page.locator('[data-created] .secret').textContent())!.split(': ')[1]!;
+    await context.close();
+
+    const ac = await browser.newContext({ locale: 'en-US' });
+    const ap = await logIn(ac, 'audrey', password, NEW_PASSWORD);
+    expect(await ap.locator('[data-nav=review]').count()).toBe(0);
+    await ap.click('[data-open=counter-3]');
+    await ap.waitForSelector('[data-detail=counter-3]');
+    expect(await ap.locator('main img').count()).toBe(0);
+    await ap.click('[data-nav=access-log]');
+    await ap.waitForSelector('table[data-table=access-log]');
+    expect(await ap.locator('table[data-table=access-log]').textContent()).toContain('users.unlock');
+    await ac.close();
+  });
+
   it('refuses a cross-site form post, then erases one ID number leaving nothing in the database or the object store', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await logIn(context, 'admin', NEW_PASSWORD);
