@@ -99,6 +99,7 @@ const zh = {
   yes: '是',
   no: '否',
   mustChangeCol: '须改密码',
+  created: '创建时间',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -201,6 +202,7 @@ const en: Record<Key, string> = {
   yes: 'yes',
   no: 'no',
   mustChangeCol: 'Must change password',
+  created: 'Created',
 };
 
 export const DICTIONARIES: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

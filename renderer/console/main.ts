@@ -357,7 +357,7 @@ async function keysScreen() {
     api<{ biz: { biz: string; scheme: string; retentionDays: number | null; reviewLow: number | null; reviewHigh: number | null }[] }>('GET', '/console/api/biz'),
   ]);
   const keyTable = h('table', { 'data-table': 'keys' },
-    h('thead', {}, h('tr', {}, ...['AccessKeyId', t('status'), t('submitted'), ''].map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ...['AccessKeyId', t('status'), t('created'), ''].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, ...keys.map((k) => h('tr', {}, h('td', {}, k.AccessKeyId), h('td', {}, k.Status === 'Active' ? t('active') : t('inactive')), h('td', {}, time(k.CreateDate)),
       h('td', {}, k.Status === 'Active' ? h('button', { type: 'button', class: 'danger', onclick: async () => { try { await api('POST', `/console/api/keys/${enc(k.AccessKeyId)}/revoke`); await keysScreen(); } catch (err) { showError(error, err); } } }, t('revoke')) : null),
     ))),

@@ -193,6 +193,7 @@ describe.skipIf(!chromiumPath)('the service console in Chromium', () => {
     await page.click('[data-action=create-key]');
     await page.waitForSelector('[data-secret] .secret');
     expect(await page.locator('[data-secret] .secret').textContent()).toMatch(/AccessKeySecret: [A-Za-z0-9]{30}/);
+    await shot(page, 'key-created');
     await page.fill('[data-form=biz] input[name=name]', 'HotelBiz');
     await page.selectOption('[data-form=biz] select[name=scheme]', 'RPMin');
     await page.fill('[data-form=biz] input[name=retentionDays]', '7');
