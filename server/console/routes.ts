@@ -55,7 +55,18 @@ function sniff(bytes: Buffer): string {
  * (an AccessKey signature means nothing here); every POST must carry JSON, the session's CSRF
  * token, and an Origin naming this service, so a form on another site cannot act for a user.
  */
-export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptions): void {
+export function registerConsole(root: FastifyInstance, options: ConsoleRouteOptions): void {
+  // Its own scope, so a malformed body or an oversize request gets the console's JSON error, not a cloudauth one.
+  void root.register(async (app) => {
+    app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      return reply.code(status).headers(CONSOLE_HEADERS).send({ error: { code: status === 500 ? 'InternalError' : 'InvalidRequest', message: status === 500 ? 'The console could not do this; see the service log.' : 'The request could not be read; send JSON.' } });
+    });
+    scope(app, options);
+  });
+}
+
+function scope(app: FastifyInstance, options: ConsoleRouteOptions): void {
   const { service } = options;
   const staticDir = options.staticDir ?? findConsoleBuild();
   const secure = () => options.publicUrl().startsWith('https:');
@@ -139,7 +150,7 @@ export function registerConsole(app: FastifyInstance, options: ConsoleRouteOptio
 
   app.post('/console/api/password', guarded('POST', async (request, _reply, actor) => {
     const body = PasswordChange.parse(request.body);
-    await service.changePassword(actor, body.current, body.next);
+    await service.changePassword(actor, body.current, body.next, cookieValue(request.headers.cookie, SESSION_COOKIE));
     return { ok: true };
   }, { allowMustChange: true }));
 

@@ -189,13 +189,15 @@ export class ConsoleService {
     await this.deps.store.deleteSession(this.sessionHash(sessionId));
   }
 
-  async changePassword(actor: Actor, current: string, next: string): Promise<void> {
+  async changePassword(actor: Actor, current: string, next: string, sessionId?: string): Promise<void> {
     const user = await this.deps.store.getUser(actor.user);
     if (!user || !(await verifyPassword(current, user.passwordHash))) throw new ConsoleError(400, 'WrongPassword', 'The current password is wrong; type the one you logged in with.');
     const problem = passwordProblem(next, actor.user);
     if (problem) throw new ConsoleError(400, 'WeakPassword', `The new password is not acceptable: ${problem}.`);
     if (next === current) throw new ConsoleError(400, 'WeakPassword', 'The new password must differ from the one-time password.');
     await this.deps.store.setPassword(actor.user, await hashPassword(next), false);
+    // Whoever else held a session with the old password is logged out; this one stays.
+    await this.deps.store.deleteSessionsOf(actor.user, sessionId ? this.sessionHash(sessionId) : undefined);
     await this.log(actor, 'password.change', actor.user);
   }
 

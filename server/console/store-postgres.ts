@@ -152,8 +152,8 @@ export class PostgresConsoleStore implements ConsoleStore {
     await this.pool.query('DELETE FROM console_sessions WHERE id_hash = $1', [idHash]);
   }
 
-  async deleteSessionsOf(user: string): Promise<void> {
-    await this.pool.query('DELETE FROM console_sessions WHERE "user" = $1', [user]);
+  async deleteSessionsOf(user: string, exceptIdHash = ''): Promise<void> {
+    await this.pool.query('DELETE FROM console_sessions WHERE "user" = $1 AND id_hash <> $2', [user, exceptIdHash]);
   }
 
   async deleteExpiredSessions(now: Date): Promise<void> {

@@ -70,7 +70,8 @@ export interface ConsoleStore {
   createSession(s: SessionRecord): Promise<void>;
   getSession(idHash: string): Promise<SessionRecord | undefined>;
   deleteSession(idHash: string): Promise<void>;
-  deleteSessionsOf(user: string): Promise<void>;
+  /** Ends every session of a user but the one named (after a password change). */
+  deleteSessionsOf(user: string, exceptIdHash?: string): Promise<void>;
   deleteExpiredSessions(now: Date): Promise<void>;
   logAccess(entry: Omit<AccessLogEntry, 'id'>): Promise<void>;
   accessLog(limit: number): Promise<AccessLogEntry[]>;
@@ -165,8 +166,8 @@ export class SqliteConsoleStore implements ConsoleStore {
     this.db.prepare('DELETE FROM console_sessions WHERE id_hash = ?').run(idHash);
   }
 
-  async deleteSessionsOf(user: string): Promise<void> {
-    this.db.prepare('DELETE FROM console_sessions WHERE user = ?').run(user);
+  async deleteSessionsOf(user: string, exceptIdHash = ''): Promise<void> {
+    this.db.prepare('DELETE FROM console_sessions WHERE user = ? AND id_hash <> ?').run(user, exceptIdHash);
   }
 
   async deleteExpiredSessions(now: Date): Promise<void> {

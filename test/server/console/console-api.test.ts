@@ -70,8 +70,12 @@ describe('console sessions', () => {
     expect(cookie).toContain('SameSite=Strict');
     expect((await c.get('/console/api/records')).json.error.code).toBe('PasswordChangeRequired');
     expect((await c.post('/console/api/password', { current: created.password, next: 'short' })).json.error.code).toBe('WeakPassword');
+    const other = new ConsoleClient(t.url);
+    await other.login('bob', created.password);
     expect((await c.post('/console/api/password', { current: created.password, next: 'a much better password' })).status).toBe(200);
     expect((await c.get('/console/api/records')).status).toBe(200);
+    // A session opened with the old password ends with it.
+    expect((await other.get('/console/api/session')).status).toBe(401);
   });
 
   it('locks an account after five wrong passwords, even for the right one', async () => {
@@ -83,6 +87,14 @@ describe('console sessions', () => {
     const locked = await c.login('mallory', created.password);
     expect(locked.status).toBe(423);
     expect(locked.json.error.message).toContain('locked');
+  });
+
+  it('answers a malformed body with the console JSON error', async () => {
+    const r = await admin.request('POST', '/console/api/keys', undefined, { 'content-type': 'application/json' });
+    expect(r.status).toBe(200);
+    const bad = await fetch(`${t.url}/console/api/login`, { method: 'POST', headers: { origin: t.url, 'content-type': 'application/json' }, body: '{not json' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('InvalidRequest');
   });
 
   it('refuses a post from another origin, one without the CSRF token, and an AccessKey without a session', async () => {
