@@ -23,14 +23,16 @@ export interface Scale2019 {
 }
 
 export function scale2019(calibration: Calibration): Scale2019 {
-  const raw = (far: string) => calibration.thresholds[far as keyof Calibration['thresholds']].raw;
+  const { zeroAt, hundredAt } = calibration.scale;
+  // From the shipped (two-decimal) threshold score rather than the raw value, so a stored score
+  // exactly at a threshold — which passes — lands exactly on its anchor, not a hair below it.
+  const raw = (far: string) => zeroAt + (calibration.thresholds[far as keyof Calibration['thresholds']].score / 100) * (hundredAt - zeroAt);
   const r2 = raw('0.01');
   const r3 = raw('0.001');
   const r4 = raw('0.0001');
   // 1e-5 is beyond what 5,714 impostor pairs can measure; the calibration's exponential tail model
   // puts each further decade of FAR the same raw distance further (β·ln 10), so extend by one step.
   const r5 = r4 + (r4 - r3);
-  const { zeroAt, hundredAt } = calibration.scale;
   // Score 0 is the median impostor (FAR 0.5), score 100 identical embeddings.
   return {
     scale: calibration.scale,
