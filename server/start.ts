@@ -139,6 +139,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     address = await app.listen({ host, port: options.port ?? 0 });
   } catch (error) {
     await face.close();
+    await consoleParts.close();
     await repo.close();
     throw error;
   }

@@ -86,6 +86,7 @@ async function submit(ctx: ServiceContext, bizName: string, ticketId: string, ma
       ? await compareWithReference(ctx, images.get('FacePic')!, images.get(referenceType)!, referenceType)
       : { kind: 'no-reference' };
   const automatic = decide(biz.scheme, idProblem, face);
+  // A review rule that cannot be read fails the submission rather than letting it skip review.
   const decision = ctx.hooks?.review ? await ctx.hooks.review(bizName, automatic) : automatic;
 
   const batch = ctx.randomHex(12);
