@@ -123,7 +123,7 @@ export class ConsoleService {
   }
 
   async unlockUser(name: string, by: string): Promise<boolean> {
-    if (!await this.deps.store.getUser(name)) return false;
+    if (!(await this.deps.store.getUser(name))) return false;
     await this.deps.store.clearFailedLogins(name);
     await this.log(by, 'users.unlock', name);
     return true;
