@@ -392,7 +392,9 @@ export class ConsoleService {
 
   /** Indexes a committed submission for search by ID number and source. */
   async submitted(biz: string, ticketId: string, idNumber: string | undefined, source: Source): Promise<void> {
-    await this.deps.store.indexTicket(biz, ticketId, idNumber ? idNumberHash(this.deps.tokenKey, idNumber) : null, idNumber ? safeMask(idNumber) : null, source);
+    // The ticket's upload areas are recorded now: its tokens are purged a day after they expire, its images later.
+    const uploadPaths = await this.deps.store.uploadPathsOf(biz, ticketId);
+    await this.deps.store.indexTicket(biz, ticketId, idNumber ? idNumberHash(this.deps.tokenKey, idNumber) : null, idNumber ? safeMask(idNumber) : null, source, uploadPaths);
   }
 }
 

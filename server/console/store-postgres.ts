@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS console_users (name TEXT PRIMARY KEY, role TEXT NOT N
   failed_logins INTEGER NOT NULL DEFAULT 0, locked_until BIGINT, created_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS console_sessions (id_hash TEXT PRIMARY KEY, "user" TEXT NOT NULL, csrf TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS console_access_log (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, "user" TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS console_ticket_index (biz TEXT NOT NULL, ticket_id TEXT NOT NULL, id_hash TEXT, id_masked TEXT, source TEXT, PRIMARY KEY (biz, ticket_id));
+CREATE TABLE IF NOT EXISTS console_ticket_index (biz TEXT NOT NULL, ticket_id TEXT NOT NULL, id_hash TEXT, id_masked TEXT, source TEXT, upload_paths TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (biz, ticket_id));
 CREATE INDEX IF NOT EXISTS console_ticket_index_id ON console_ticket_index (id_hash);
 CREATE TABLE IF NOT EXISTS console_biz_settings (biz TEXT PRIMARY KEY, retention_days INTEGER, review_low DOUBLE PRECISION, review_high DOUBLE PRECISION);
 CREATE TABLE IF NOT EXISTS console_reviews (biz TEXT NOT NULL, ticket_id TEXT NOT NULL, reviewer TEXT NOT NULL, decision SMALLINT NOT NULL, reason TEXT NOT NULL, at BIGINT NOT NULL);
@@ -175,11 +175,11 @@ export class PostgresConsoleStore implements ConsoleStore {
     }));
   }
 
-  async indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source): Promise<void> {
+  async indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source, uploadPaths: readonly string[]): Promise<void> {
     await this.pool.query(
-      `INSERT INTO console_ticket_index (biz, ticket_id, id_hash, id_masked, source) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (biz, ticket_id) DO UPDATE SET id_hash = EXCLUDED.id_hash, id_masked = EXCLUDED.id_masked, source = EXCLUDED.source`,
-      [biz, ticketId, idHash, idMasked, source],
+      `INSERT INTO console_ticket_index (biz, ticket_id, id_hash, id_masked, source, upload_paths) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (biz, ticket_id) DO UPDATE SET id_hash = EXCLUDED.id_hash, id_masked = EXCLUDED.id_masked, source = EXCLUDED.source, upload_paths = EXCLUDED.upload_paths`,
+      [biz, ticketId, idHash, idMasked, source, JSON.stringify(uploadPaths)],
     );
   }
 
@@ -268,7 +268,9 @@ export class PostgresConsoleStore implements ConsoleStore {
   }
 
   async uploadPathsOf(biz: string, ticketId: string): Promise<string[]> {
-    return (await this.rows('SELECT upload_path FROM verify_tokens WHERE biz = $1 AND ticket_id = $2', [biz, ticketId])).map((r) => String(r.upload_path));
+    const tokens = (await this.rows('SELECT upload_path FROM verify_tokens WHERE biz = $1 AND ticket_id = $2', [biz, ticketId])).map((r) => String(r.upload_path));
+    const [indexed] = await this.rows('SELECT upload_paths FROM console_ticket_index WHERE biz = $1 AND ticket_id = $2', [biz, ticketId]);
+    return [...new Set([...tokens, ...(indexed ? (JSON.parse(String(indexed.upload_paths)) as string[]) : [])])];
   }
 
   private async deleteObjects(client: pg.PoolClient, keys: readonly string[], prefixes: readonly string[]): Promise<number> {

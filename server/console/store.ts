@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS console_users (name TEXT PRIMARY KEY, role TEXT NOT N
   failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS console_sessions (id_hash TEXT PRIMARY KEY, user TEXT NOT NULL, csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS console_access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS console_ticket_index (biz TEXT NOT NULL, ticket_id TEXT NOT NULL, id_hash TEXT, id_masked TEXT, source TEXT, PRIMARY KEY (biz, ticket_id));
+CREATE TABLE IF NOT EXISTS console_ticket_index (biz TEXT NOT NULL, ticket_id TEXT NOT NULL, id_hash TEXT, id_masked TEXT, source TEXT, upload_paths TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (biz, ticket_id));
 CREATE INDEX IF NOT EXISTS console_ticket_index_id ON console_ticket_index (id_hash);
 CREATE TABLE IF NOT EXISTS console_biz_settings (biz TEXT PRIMARY KEY, retention_days INTEGER, review_low REAL, review_high REAL);
 CREATE TABLE IF NOT EXISTS console_reviews (biz TEXT NOT NULL, ticket_id TEXT NOT NULL, reviewer TEXT NOT NULL, decision INTEGER NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL);
@@ -75,7 +75,8 @@ export interface ConsoleStore {
   deleteExpiredSessions(now: Date): Promise<void>;
   logAccess(entry: Omit<AccessLogEntry, 'id'>): Promise<void>;
   accessLog(limit: number): Promise<AccessLogEntry[]>;
-  indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source): Promise<void>;
+  /** Indexes a submitted ticket; `uploadPaths` keep its STS upload areas findable after its tokens are purged. */
+  indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source, uploadPaths: readonly string[]): Promise<void>;
   searchRecords(q: RecordQuery & { idHash?: string; idMasked?: string }): Promise<RecordRow[]>;
   getRecord(biz: string, ticketId: string): Promise<(RecordRow & { sealedMaterials: Buffer | null }) | undefined>;
   submissionsBetween(from: Date, to: Date): Promise<{ biz: string; status: TicketStatus; score: number | null; at: Date }[]>;
@@ -89,7 +90,7 @@ export interface ConsoleStore {
   /** Tickets of a biz whose materials are older than `before` and still kept. */
   expiredMaterials(biz: string, before: Date): Promise<TicketForRemoval[]>;
   bizWithRetention(): Promise<{ biz: string; retentionDays: number }[]>;
-  /** Upload prefixes of the ticket's tokens (objects uploaded with its StsToken live under sts/PREFIX). */
+  /** Upload prefixes of the ticket's tokens, current and indexed (objects uploaded with its StsToken live under sts/PREFIX). */
   uploadPathsOf(biz: string, ticketId: string): Promise<string[]>;
   /** Drops the materials and the listed objects of a ticket (retention): the verdict stays. */
   dropMaterials(biz: string, ticketId: string, objectKeys: readonly string[], objectPrefixes: readonly string[]): Promise<number>;
@@ -187,13 +188,13 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   // ---------- ticket index (written when a submission commits) ----------
 
-  async indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source): Promise<void> {
+  async indexTicket(biz: string, ticketId: string, idHash: string | null, idMasked: string | null, source: Source, uploadPaths: readonly string[]): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO console_ticket_index (biz, ticket_id, id_hash, id_masked, source) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (biz, ticket_id) DO UPDATE SET id_hash = excluded.id_hash, id_masked = excluded.id_masked, source = excluded.source`,
+        `INSERT INTO console_ticket_index (biz, ticket_id, id_hash, id_masked, source, upload_paths) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (biz, ticket_id) DO UPDATE SET id_hash = excluded.id_hash, id_masked = excluded.id_masked, source = excluded.source, upload_paths = excluded.upload_paths`,
       )
-      .run(biz, ticketId, idHash, idMasked, source);
+      .run(biz, ticketId, idHash, idMasked, source, JSON.stringify(uploadPaths));
   }
 
   async searchRecords(q: RecordQuery & { idHash?: string; idMasked?: string }): Promise<RecordRow[]> {
@@ -299,7 +300,9 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   /** Upload prefixes of the ticket's tokens (objects uploaded with its StsToken live under sts/PREFIX). */
   async uploadPathsOf(biz: string, ticketId: string): Promise<string[]> {
-    return (this.db.prepare('SELECT upload_path FROM verify_tokens WHERE biz = ? AND ticket_id = ?').all(biz, ticketId) as { upload_path: string }[]).map((r) => r.upload_path);
+    const tokens = (this.db.prepare('SELECT upload_path FROM verify_tokens WHERE biz = ? AND ticket_id = ?').all(biz, ticketId) as { upload_path: string }[]).map((r) => r.upload_path);
+    const indexed = this.db.prepare('SELECT upload_paths FROM console_ticket_index WHERE biz = ? AND ticket_id = ?').get(biz, ticketId) as { upload_paths: string } | undefined;
+    return [...new Set([...tokens, ...(indexed ? (JSON.parse(indexed.upload_paths) as string[]) : [])])];
   }
 
   /** Drops the materials and the listed objects of a ticket (retention): the verdict stays. */

@@ -198,6 +198,9 @@ describe('records, review and deletion', () => {
     expect(put.status).toBe(200);
     await client.submitMaterials({ VerifyToken: token.Data.VerifyToken.Token, Material: [{ MaterialType: 'FacePic', Value: `oss://${sts.BucketName}:${sts.Path}face.jpg` }, { MaterialType: 'IDPic', Value: toBase64Value(fakeImage('zhang')) }] });
     expect((await dump()).objects.length).toBeGreaterThan(before.objects.length);
+    // Tokens go a day after they expire; the upload they unlocked must still be found and deleted.
+    await t.server.repo.purge({ biometricsBefore: new Date(0), now: new Date(Date.now() + 3 * 86_400_000) });
+    expect((await dump()).verify_tokens).toEqual([]);
 
     const reviewer = await consoleUser(t, 'ruth', 'reviewer');
     expect((await reviewer.post('/console/api/delete/id-number', { id: ID })).status).toBe(403);
