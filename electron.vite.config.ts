@@ -92,8 +92,14 @@ export default defineConfig({
     base: './',
     build: {
       outDir: resolve(root, 'out/renderer'),
-      // Two pages: the kiosk, and the service's H5 verification page (served by server/h5/routes.ts).
-      rollupOptions: { input: { index: resolve(root, 'renderer/index.html'), h5: resolve(root, 'renderer/h5/index.html') } },
+      // Three pages: the kiosk, and the service's H5 verification page and console (served by server/h5 and server/console).
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'renderer/index.html'),
+          h5: resolve(root, 'renderer/h5/index.html'),
+          console: resolve(root, 'renderer/console/index.html'),
+        },
+      },
     },
   },
 });

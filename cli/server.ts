@@ -6,10 +6,13 @@ import { CaptureSettings } from '../contract';
 import { createAccessKey, isScheme, listAccessKeys } from '../server/admin';
 import { openRepository } from '../server/repository/open';
 import { SCHEMES, type Repository } from '../server/repository/types';
+import { openConsole } from '../server/console/open';
+import { ROLES, type Role } from '../server/console/types';
+import { ConsoleError } from '../server/console/service';
 import { serverKeys, startServer, type ServerOptions } from '../server/start';
 import { bizSettings, setBizSettings } from '../server/references/biz-settings';
 import { referencesCommand } from './server-references';
-import { parseCommandArgs, printError, printJson, type CliCommand, type CliIo } from './io';
+import { parseCommandArgs, usageError, printError, printJson, type CliCommand, type CliIo } from './io';
 
 const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR] [--db postgres://…] [--public-url URL]
                        [--retention-days 30] [--allow-addresses CIDR,…] [--face-workers 2] [--face-queue 16]
@@ -22,6 +25,10 @@ const USAGE = `usage: renzheng server [--port N] [--host 127.0.0.1] [--data DIR]
        renzheng server biz enroll --biz NAME on|off [--data DIR] [--db URL]
        renzheng server references add --id-number N --name NAME --photo FILE [--data DIR] [--db URL]
        renzheng server references list|delete [--id-number N] [--data DIR] [--db URL]
+       renzheng server users create --user NAME --role admin|reviewer|auditor [--data DIR]
+       renzheng server users list|unlock [--user NAME] [--data DIR]
+       renzheng server delete --ticket BIZ/TICKET_ID | --id-number ID [--data DIR]
+       renzheng server purge [--data DIR] [--retention-days 30]
 A self-hosted service speaking the cloudauth (实人认证) API. The master key that seals AccessKey secrets
 and images comes from RENZHENG_SERVER_MASTER_KEY (base64, 32 bytes) or DIR/master.key (mode 600,
 created on first use). \`biz enroll on\` lets a passed kiosk verification whose person consented keep
@@ -50,6 +57,9 @@ const options = {
   photo: { type: 'string' },
   'reference-retention-days': { type: 'string' },
   'h5-capture': { type: 'string' },
+  user: { type: 'string' },
+  role: { type: 'string' },
+  ticket: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -87,6 +97,71 @@ async function withRepository<T>(dataDir: string, dbUrl: string | undefined, wor
   }
 }
 
+/** The console's user, deletion and purge commands, on the database the service uses. */
+async function consoleCommand(
+  io: CliIo,
+  a: { group: string; verb: string | undefined; values: { user?: string; role?: string; ticket?: string; 'id-number'?: string }; dataDir: string; dbUrl: string | undefined; retentionDays: number | undefined },
+): Promise<number> {
+  const keys = serverKeys(a.dataDir, io.env);
+  return withRepository(a.dataDir, a.dbUrl, async (repo) => {
+    const opened = await openConsole({ dataDir: a.dataDir, dbUrl: a.dbUrl, repo, keys, now: () => new Date(), retentionDays: a.retentionDays ?? 30, publicUrl: () => '' });
+    const service = opened.service;
+    try {
+      if (a.group === 'users') {
+        if (a.verb === 'create') {
+          const role = a.values.role ?? '';
+          if (!a.values.user || !(ROLES as readonly string[]).includes(role)) {
+            return usageError(io, 'server users create', `--user NAME and --role ${ROLES.join('|')} are required`, USAGE);
+          }
+          // The one-time password is shown once, as the last line; it must be changed at first login.
+          printJson(io, await service.createUser(a.values.user, role as Role, 'cli'));
+          return 0;
+        }
+        if (a.verb === 'list') {
+          printJson(io, await service.listUsers({ user: 'cli', role: 'admin' }));
+          return 0;
+        }
+        if (a.verb === 'unlock' && a.values.user) {
+          if (!(await service.unlockUser(a.values.user, 'cli'))) {
+            printError(io, 'NotFound', `No console user ${a.values.user}; see \`renzheng server users list\`.`);
+            return 1;
+          }
+          printJson(io, { user: a.values.user, locked: false });
+          return 0;
+        }
+        return usageError(io, 'server users', `create, list or unlock --user NAME`, USAGE);
+      }
+      if (a.group === 'delete') {
+        if (a.values['id-number']) {
+          printJson(io, await service.deleteIdNumber('cli', a.values['id-number']));
+          return 0;
+        }
+        const m = /^([^/]+)\/(.+)$/.exec(a.values.ticket ?? '');
+        if (!m) {
+          return usageError(io, 'server delete', `give --ticket BIZ/TICKET_ID or --id-number ID`, USAGE);
+        }
+        const removed = await service.deleteTicket('cli', m[1]!, m[2]!);
+        if (!removed) {
+          printError(io, 'NotFound', `No ticket ${m[2]} in biz ${m[1]}.`);
+          return 1;
+        }
+        printJson(io, { deleted: `${m[1]}/${m[2]}`, ...removed });
+        return 0;
+      }
+      const t = new Date();
+      const global = await repo.purge({ biometricsBefore: new Date(t.getTime() - (a.retentionDays ?? 30) * 86_400_000), now: t });
+      printJson(io, { ...global, perBiz: await service.purge() });
+      return 0;
+    } catch (error) {
+      if (!(error instanceof ConsoleError)) throw error;
+      printError(io, error.code, error.message);
+      return 1;
+    } finally {
+      await opened.close();
+    }
+  });
+}
+
 /** Runs until SIGINT/SIGTERM, then finishes requests in flight and exits 0. */
 async function serve(io: CliIo, server: ServerOptions): Promise<number> {
   const running = await startServer(server);
@@ -110,8 +185,7 @@ export const run: CliCommand = async (args, io) => {
   const flags = Flags.safeParse(parsed.values);
   if (!flags.success) {
     const issue = flags.error.issues[0]!;
-    io.stderr(`renzheng server: --${issue.path.join('.')} ${issue.message}\n${USAGE}`);
-    return 2;
+    return usageError(io, 'server', `--${issue.path.join('.')} ${issue.message}`, USAGE);
   }
   const f = flags.data;
   const dataDir = dataDirOf(parsed.values, io.env);
@@ -150,8 +224,7 @@ export const run: CliCommand = async (args, io) => {
         }
         const id = rest[0];
         if (!id) {
-          io.stderr(`renzheng server keys revoke: name the AccessKeyId\n${USAGE}`);
-          return 2;
+          return usageError(io, 'server keys revoke', `name the AccessKeyId`, USAGE);
         }
         if (!(await repo.revokeAccessKey(id, new Date()))) {
           printError(io, 'InvalidAccessKeyId.NotFound', `No AccessKey ${id} exists here; see \`renzheng server keys list\`.`);
@@ -172,8 +245,7 @@ export const run: CliCommand = async (args, io) => {
         const name = parsed.values.biz;
         const on = rest[0];
         if (!name || (on !== 'on' && on !== 'off')) {
-          io.stderr(`renzheng server biz enroll: --biz NAME and on or off are required\n${USAGE}`);
-          return 2;
+          return usageError(io, 'server biz enroll', `--biz NAME and on or off are required`, USAGE);
         }
         if (!(await repo.getBiz(name))) {
           printError(io, 'InvalidParam.InvalidBiz', `No biz named ${name}; create it with \`renzheng server biz create\`.`);
@@ -183,6 +255,9 @@ export const run: CliCommand = async (args, io) => {
         printJson(io, { Biz: name, EnrollReferences: on === 'on' });
         return 0;
       });
+    }
+    if (group === 'users' || group === 'delete' || group === 'purge') {
+      return await consoleCommand(io, { group, verb, values: parsed.values, dataDir, dbUrl, retentionDays: f['retention-days'] });
     }
     if (group === 'biz' && (verb === 'create' || verb === 'list')) {
       return await withRepository(dataDir, dbUrl, async (repo) => {
@@ -194,8 +269,7 @@ export const run: CliCommand = async (args, io) => {
         const scheme = parsed.values.scheme ?? '';
         // '@…' names belong to the service itself (face_verify's sessions live under '@face_verify').
         if (!name || name.startsWith('@') || !isScheme(scheme)) {
-          io.stderr(`renzheng server biz create: --biz NAME and --scheme ${SCHEMES.join('|')} are required\n${USAGE}`);
-          return 2;
+          return usageError(io, 'server biz create', `--biz NAME and --scheme ${SCHEMES.join('|')} are required`, USAGE);
         }
         if (!(await repo.createBiz({ name, scheme, createdAt: new Date() }))) {
           printError(io, 'BizExists', `A biz named ${name} exists already; pick another name.`);
@@ -205,8 +279,7 @@ export const run: CliCommand = async (args, io) => {
         return 0;
       });
     }
-    io.stderr(`renzheng server: unknown subcommand '${[group, verb].filter(Boolean).join(' ')}'\n${USAGE}`);
-    return 2;
+    return usageError(io, 'server', `unknown subcommand '${[group, verb].filter(Boolean).join(' ')}'`, USAGE);
   } catch (error) {
     printError(io, 'ServerError', error instanceof Error ? error.message : String(error));
     return 1;

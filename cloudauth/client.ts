@@ -58,6 +58,11 @@ export interface CloudauthClientOptions {
    * carries a signed AccessKey ID and the person's photo. Loopback (127.0.0.1, ::1, localhost) is always allowed.
    */
   allowInsecureHttp?: boolean;
+  /**
+   * Sent as `x-renzheng-client` so our own service can tell its kiosks' verifications from other
+   * callers' (the console's "source"); not signed, carries nothing personal, ignored by Alibaba.
+   */
+  clientTag?: 'kiosk';
   /** Called before each retry; carries no parameters or secrets, safe to log. */
   onRetry?: (info: { action: string; attempt: number; delayMs: number; error: CloudauthErrorJson }) => void;
 }
@@ -282,7 +287,11 @@ export class CloudauthClient {
       response = await this.transport({
         method,
         url,
-        headers: body === undefined ? { accept: 'application/json, text/xml' } : { accept: 'application/json, text/xml', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        headers: {
+          accept: 'application/json, text/xml',
+          ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }),
+          ...(this.options.clientTag ? { 'x-renzheng-client': this.options.clientTag } : {}),
+        },
         body,
         signal: controller.signal,
       });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import {
+  contentTypeFor,
+  encodeSuccessBody,
   errorResponse,
   MAX_BODY_BYTES,
   MAX_IMAGE_BYTES,
@@ -17,6 +19,7 @@ import {
 } from '../cloudauth';
 import { compareFaces, detectFaceAttributes } from './actions/faces';
 import { encodeFaceVerify, executeFaceVerify, FACE_VERIFY_ACTION, faceVerifyApiExists } from './face-verify/execute-request';
+import { handles2019, run2019 } from './actions-2019/actions';
 import { submitMaterials, submitVerification } from './actions/submit';
 import { getMaterials, getStatus, getVerifyToken } from './actions/tickets';
 import type { Gateway } from './auth';
@@ -55,6 +58,13 @@ export interface AppOptions {
   hostId: () => string;
   /** The H5 page: where its build is and the capture policy it runs. */
   h5?: H5Options;
+  /** More routes on the same server (the console at /console/). */
+  extend?: (app: FastifyInstance) => void;
+}
+
+/** Our kiosk marks its requests; the H5 page's submissions are marked by the page's own route. */
+function sourceOf(headers: Record<string, unknown>): 'kiosk' | 'api' {
+  return headers['x-renzheng-client'] === 'kiosk' ? 'kiosk' : 'api';
 }
 
 /** The query's parameters; undefined when it is not valid percent-encoding. */
@@ -169,6 +179,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
       if (!auth.ok) return fail(auth.code, auth.format, undefined, auth.detail);
       const { action, format } = auth;
       note.action = action;
+      if (handles2019(action, auth.version)) {
+        const ctx = options.context((fields) => Object.assign(note, fields));
+        try {
+          const data = await run2019(ctx, action, params, { method, version: auth.version, requestId: request.id, source: sourceOf(request.headers) });
+          note.code = '200';
+          return send(reply, { status: 200, contentType: contentTypeFor(format), body: encodeSuccessBody(action, { RequestId: request.id, ...data }, format) });
+        } catch (error) {
+          if (error instanceof ActionError) return fail(error.code, format, action, error.detail);
+          log.error({ reqId: request.id, action, err: { name: (error as Error)?.name } }, 'action failed');
+          return fail('Error.InternalError', format, action);
+        }
+      }
       if (POST_ONLY.has(action) && method !== 'POST') return fail('InvalidApi.NotFound', format, action, `${action} accepts POST only.`);
 
       const parsed = parseActionParams(action, params);
@@ -176,7 +198,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
       const ctx = options.context((fields) => Object.assign(note, fields));
       try {
-        const data = await HANDLERS[action](ctx, parsed.value as never, { method, version: auth.version, requestId: request.id });
+        const data = await HANDLERS[action](ctx, parsed.value as never, { method, version: auth.version, requestId: request.id, source: sourceOf(request.headers) });
         note.code = '1';
         return send(reply, successResponse(action, data, request.id, format));
       } catch (error) {
@@ -224,5 +246,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   registerH5Routes(app, options.context, options.h5);
 
+  options.extend?.(app);
   return app;
 }

@@ -4,6 +4,20 @@ import type { FacePool } from './face-pool';
 import type { AddressPolicy } from './images/address-policy';
 import type { Resolver } from './images/fetch-image';
 import type { Repository } from './repository/types';
+import type { Decision } from './business/schemes';
+
+/** Where a submission came from (the console's records filter by it). */
+export type SubmissionSource = 'kiosk' | 'h5' | 'api';
+
+/** What other parts of the service (the console) add to a submission; both optional. */
+export interface SubmissionHooks {
+  /** May send a decided submission to manual review (a biz's review band). */
+  review?(biz: string, decision: Decision): Promise<Decision>;
+  /** Told after a submission committed; indexes it for the console. Must not throw. */
+  submitted?(biz: string, ticketId: string, idNumber: string | undefined, source: SubmissionSource): Promise<void>;
+  /** A caller asked to be called back (2019 DescribeVerifyToken); issue 15's callbacks connect here. */
+  callbackRequested?(biz: string, ticketId: string, request: { url?: string; seed?: string; passedRedirectUrl?: string; failedRedirectUrl?: string }): void;
+}
 
 /** Settings of the running service that actions read. */
 export interface ServiceSettings {
@@ -40,12 +54,15 @@ export interface ServiceContext {
   callbacks?: { kick(): void };
   /** Masked, PII-free notes for the request log. */
   note: (fields: Record<string, unknown>) => void;
+  hooks?: SubmissionHooks;
 }
 
 export interface RequestMeta {
   method: HttpMethod;
   version: string;
   requestId: string;
+  /** Who submitted: our kiosk marks itself (x-renzheng-client: kiosk), the H5 page is 'h5', anything else 'api'. */
+  source?: SubmissionSource;
 }
 
 /** An action refused the request with a spec code; detail is safe to send and to log. */

@@ -6,8 +6,9 @@ import { REPORTED_FARS } from '../face/calibration';
 import { startFaceWorker } from '../face/client';
 import { buildApp } from './app';
 import type { H5Options } from './h5/routes';
-import { CallbackDispatcher } from './callbacks/notify';
+import { CallbackDispatcher, ticketDecided } from './callbacks/notify';
 import { referenceStoreOf } from './references/enroll';
+import { handles2019 } from './actions-2019/actions';
 import { Gateway } from './auth';
 import type { ServiceContext, ServiceSettings } from './context';
 import { deriveKey, loadMasterKey, SecretBox } from './crypto';
@@ -18,6 +19,9 @@ import { createServerLogger } from './log';
 import { openRepository } from './repository/open';
 import type { Repository, RepositoryFaults } from './repository/types';
 import { KeyThrottle, type ThrottleOptions } from './throttle';
+import { openConsole } from './console/open';
+import type { ConsoleService } from './console/service';
+import type { DecidedTicket } from './console/types';
 
 export interface ServerOptions {
   /** 127.0.0.1 unless told otherwise: exposing the service is a decision, not a default. */
@@ -55,12 +59,18 @@ export interface ServerOptions {
   h5?: H5Options;
   /** Callback retry backoff for attempt n (tests shorten it). */
   callbackBackoffMs?: (attempt: number) => number;
+  /** Fired when a reviewer decides a ticket in the console (issue 15's callbacks connect here). */
+  onTicketDecided?: (ticket: DecidedTicket) => void | Promise<void>;
+  /** The built console page (out/renderer); found next to the build when not given. */
+  consoleStaticDir?: string;
 }
 
 export interface RunningServer {
   url: string;
   repo: Repository;
   logger: Logger;
+  /** The console's operations (also what /console/api calls). */
+  console: ConsoleService;
   /** Stops accepting, finishes requests in flight, then closes the face pool and the database. */
   close(): Promise<void>;
 }
@@ -124,26 +134,44 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     callbacks,
     note,
   });
-  const gateway = new Gateway({ repo, secrets: keys.secrets, throttle: new KeyThrottle(options.throttle ?? DEFAULT_THROTTLE), now, keyCacheMs: options.keyCacheMs ?? 2000 });
-  const app = buildApp({ context, gateway, logger, hostId: () => settings.hostId, h5: options.h5 });
+  const retentionDays = options.retentionDays ?? 30;
+  let consoleParts: Awaited<ReturnType<typeof openConsole>>;
+  try {
+    consoleParts = await openConsole({ dataDir: options.dataDir, dbUrl: options.dbUrl, repo, keys, now, retentionDays, onTicketDecided: async (ticket) => {
+        // A reviewer's decision is announced like any other: the caller's callback, then the embedder's hook.
+        await ticketDecided(context(() => undefined), ticket);
+        await options.onTicketDecided?.(ticket);
+      }, staticDir: options.consoleStaticDir, publicUrl: () => settings.publicUrl });
+  } catch (error) {
+    await face.close();
+    await repo.close();
+    throw error;
+  }
+  const withHooks = (note: (fields: Record<string, unknown>) => void): ServiceContext => ({ ...context(note), hooks: consoleParts.hooks });
+  const gateway = new Gateway({ repo, secrets: keys.secrets, throttle: new KeyThrottle(options.throttle ?? DEFAULT_THROTTLE), now, keyCacheMs: options.keyCacheMs ?? 2000, alsoExists: handles2019 });
+  const app = buildApp({ context: withHooks, gateway, logger, hostId: () => settings.hostId, extend: consoleParts.register, h5: options.h5 });
   let address: string;
   try {
     address = await app.listen({ host, port: options.port ?? 0 });
   } catch (error) {
     await face.close();
+    await consoleParts.close();
     await repo.close();
     throw error;
   }
   settings.publicUrl = (options.publicUrl ?? address).replace(/\/+$/, '');
   settings.hostId = new URL(settings.publicUrl).host;
 
-  const retentionMs = (options.retentionDays ?? 30) * 86_400_000;
+  const retentionMs = retentionDays * 86_400_000;
   const purge = async () => {
     try {
       const t = now();
       const purged = await repo.purge({ biometricsBefore: new Date(t.getTime() - retentionMs), now: t });
       const references = await referenceStoreOf(context(() => undefined)).purge();
       if (purged.objects || purged.materials || references) logger.info({ purged: { ...purged, references } }, 'purged materials past retention');
+      // Biz scenarios with their own (shorter) retention are purged by the console's rule.
+      const perBiz = await consoleParts.service.purge();
+      if (perBiz.tickets) logger.info({ purged: perBiz }, 'purged materials past their biz retention');
     } catch (error) {
       logger.error({ err: { name: (error as Error).name } }, 'purge failed; will retry');
     }
@@ -160,12 +188,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: settings.publicUrl,
     repo,
     logger,
+    console: consoleParts.service,
     close() {
       closing ??= (async () => {
         clearInterval(timer);
         await app.close();
         await callbacks.close();
         await face.close();
+        await consoleParts.close();
         await repo.close();
       })();
       return closing;

@@ -102,7 +102,9 @@ async function submit(
     : referenceType
       ? await compareWithReference(ctx, images.get('FacePic')!, images.get(referenceType)!, referenceType)
       : { kind: 'no-reference' };
-  const decision = decide(biz.scheme, idProblem, face);
+  const automatic = decide(biz.scheme, idProblem, face);
+  // A review rule that cannot be read fails the submission rather than letting it skip review.
+  const decision = ctx.hooks?.review ? await ctx.hooks.review(bizName, automatic) : automatic;
 
   const batch = ctx.randomHex(12);
   const objects: StoredObject[] = [];
@@ -135,6 +137,11 @@ async function submit(
   }
   await afterCommit?.(decision.status, images, stored.images);
   await ticketDecided(ctx, { biz: bizName, ticketId, status: decision.status, similarityScore: decision.similarityScore });
+  try {
+    await ctx.hooks?.submitted?.(bizName, ticketId, idNumber, meta.source ?? 'api');
+  } catch {
+    // The verdict is committed; a missing index entry only hides it from the console's ID search.
+  }
   ctx.note({ scheme: biz.scheme, verifyStatus: decision.status, score: decision.similarityScore, idNumber: idNumber ? maskIdNumber(idNumber) : undefined });
 
   const status: Record<string, unknown> = { StatusCode: decision.status, SimilarityScore: decision.similarityScore ?? 0 };

@@ -76,6 +76,8 @@ export function createCloudauthProvider(opts: CloudauthProviderOptions): VerifyP
         transport: opts.transport,
         retry: opts.retry,
         sleep: opts.sleep,
+        // Our own service lists the kiosk's verifications under source "kiosk" in its console.
+        clientTag: 'kiosk',
       });
   const newTicketId = opts.ticketId ?? randomUUID;
 
