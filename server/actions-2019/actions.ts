@@ -120,13 +120,15 @@ export async function run2019(ctx: ServiceContext, action: Action2019, params: F
         IdCardFrontPic: req.IdCardFrontImageUrl,
         IdCardBackPic: req.IdCardBackImageUrl,
       });
-      const issued = (await getVerifyToken(ctx, { Biz: req.BizType, TicketId: req.BizId, Binding: binding } as never, meta)) as {
+      // CallbackUrl/CallbackSeed subscribe the ticket's callback exactly as GetVerifyToken's do (server/callbacks).
+      const callback = { CallbackUrl: req.CallbackUrl, CallbackSeed: req.CallbackSeed };
+      const issued = (await getVerifyToken(ctx, { Biz: req.BizType, TicketId: req.BizId, Binding: binding, ...callback } as never, meta)) as {
         VerifyToken: { Token: string };
         StsToken: { AccessKeyId: string; AccessKeySecret: string; Expiration: string; EndPoint: string; BucketName: string; Path: string; Token: string };
         CloudauthPageUrl?: string;
       };
-      if (req.CallbackUrl || req.PassedRedirectUrl || req.FailedRedirectUrl) {
-        ctx.hooks?.callbackRequested?.(req.BizType, req.BizId, { url: req.CallbackUrl, seed: req.CallbackSeed, passedRedirectUrl: req.PassedRedirectUrl, failedRedirectUrl: req.FailedRedirectUrl });
+      if (req.PassedRedirectUrl || req.FailedRedirectUrl) {
+        ctx.hooks?.callbackRequested?.(req.BizType, req.BizId, { passedRedirectUrl: req.PassedRedirectUrl, failedRedirectUrl: req.FailedRedirectUrl });
       }
       ctx.note({ idNumber: req.IdCardNumber ? maskIdNumber(req.IdCardNumber) : undefined });
       const sts = issued.StsToken;

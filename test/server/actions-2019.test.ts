@@ -42,7 +42,7 @@ describe('the 2019-03-07 actions through @alicloud/pop-core', () => {
   });
 
   it('DescribeVerifyToken issues a token and a page URL; DescribeVerifyResult says -1 until something is submitted', async () => {
-    const token = await client().request<Answer>('DescribeVerifyToken', { BizType: 'BasicBiz', BizId: 'v19-3', Name: '张三', IdCardNumber: ID, CallbackUrl: 'https://example.com/cb', CallbackSeed: 'seed' }, post);
+    const token = await client().request<Answer>('DescribeVerifyToken', { BizType: 'BasicBiz', BizId: 'v19-3', Name: '张三', IdCardNumber: ID, CallbackUrl: 'https://example.com/cb', CallbackSeed: 'seed-of-the-bank' }, post);
     expect(token.VerifyToken).toMatch(/^[0-9a-f]{32}$/);
     expect(token.VerifyPageUrl).toBe(`${t.url}/h5/verify?token=${token.VerifyToken}`);
     expect(token.OssUploadToken).toMatchObject({ Bucket: 'renzheng-materials', EndPoint: `${t.url}/oss`, Token: expect.any(String), Expired: expect.any(Number) });
