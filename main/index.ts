@@ -1,11 +1,12 @@
 // Electron shell: wiring only. Services live in main/services and never import electron.
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, session, utilityProcess } from 'electron';
 import { APP_ORIGIN, appSchemePrivileges, createAppProtocolHandler } from './electron/app-protocol';
 import { registerContractIpc } from './electron/ipc';
 import { installPermissionHandlers, lockDownWebContents } from './electron/security';
 import { createKioskWindow } from './electron/window';
 import { quitAfterStopping } from './electron/quit';
+import { utilityProcessLauncher } from './electron/utility-launcher';
 import { createDispatcher } from '../contract/dispatcher';
 import { defaultDataDir } from './app-paths';
 import { createLogger, parseLogLevel } from './services/log';
@@ -38,6 +39,8 @@ async function start(): Promise<void> {
     shell: 'electron',
     log,
     env: process.env,
+    // Vendor SDKs and WLT decoders run as utility processes: no RunAsNode fuse needed.
+    childLauncher: utilityProcessLauncher(utilityProcess),
   });
   installPermissionHandlers(session.defaultSession);
   protocol.handle('app', createAppProtocolHandler(join(root, 'out', 'renderer')));

@@ -26,6 +26,7 @@ const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses');
 // @electron/fuses keeps FuseState internal: a fuse byte is ASCII '1' (enabled) or '0' (disabled).
 const FuseState = { ENABLE: 0x31, DISABLE: 0x30 };
 const expectedFuses = {
+  RunAsNode: FuseState.DISABLE,
   EnableCookieEncryption: FuseState.ENABLE,
   EnableNodeOptionsEnvironmentVariable: FuseState.DISABLE,
   EnableNodeCliInspectArguments: FuseState.DISABLE,

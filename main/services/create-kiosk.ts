@@ -14,6 +14,7 @@ import { createReaderService } from './reader';
 import type { VerifyProvider } from './verify/provider';
 import type { EventBus } from './events';
 import type { ReaderService } from './reader/types';
+import type { ChildLauncher } from './reader';
 
 export interface CreateKioskOptions {
   appRoot: string;
@@ -21,17 +22,20 @@ export interface CreateKioskOptions {
   shell: SystemInfo['shell'];
   log: Logger;
   env: Record<string, string | undefined>;
+  /** Starts vendor SDK / WLT decoder children; the Electron shell passes its utility-process launcher. */
+  childLauncher?: ChildLauncher;
 }
 
 function appVersion(appRoot: string): string {
   return (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function readerFactory(appRoot: string) {
+function readerFactory(appRoot: string, childLauncher: ChildLauncher | undefined) {
   return (bus: EventBus, settings: Settings, log: Logger): ReaderService => {
     try {
       return createReaderService({
         ...settings.reader,
+        ...(childLauncher ? { childLauncher } : {}),
         bus,
         demoPhotoPath: join(appRoot, 'resources', 'demo', 'chip-photo.bmp'),
         logger: log,
@@ -98,7 +102,7 @@ export async function createKiosk(opts: CreateKioskOptions): Promise<Kiosk> {
     appVersion: appVersion(opts.appRoot),
     shell: opts.shell,
     log: opts.log,
-    createReader: readerFactory(opts.appRoot),
+    createReader: readerFactory(opts.appRoot, opts.childLauncher),
     provider: await createProvider(settings, opts.log.child('verify'), exposed),
     // The Node engine runs tfjs on its wasm backend (tfjs-node cannot be installed offline).
     localFaceBackends: settings.verify.provider === 'local' ? ['wasm'] : [],

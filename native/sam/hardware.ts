@@ -3,6 +3,7 @@ import { createHidTransport } from '../hid';
 import { createSerialTransport } from '../serial';
 import type { Transport } from '../transport';
 import { createUsbBulkTransport } from '../usb-bulk';
+import type { ChildLauncher } from '../vendor/launcher';
 import type { WltDecoderConfig } from '../wlt/types';
 import type { VendorReaderLike } from './card-source';
 
@@ -25,8 +26,9 @@ export interface ReaderHardware {
   usb(opts: { vendorId: number; productId: number }): Transport;
   /** Plugged-in devices that look like SAM readers, most likely first. */
   scan(): Promise<ReaderCandidate[]>;
-  vendor(opts: { library: string; port?: number; fingerprints?: boolean }): Promise<VendorReaderLike>;
-  wltDecoder(opts: WltDecoderConfig): Promise<WltDecoderLike>;
+  /** `launcher` starts the SDK's child process (child_process.fork when absent; the Electron shell passes a utility-process one). */
+  vendor(opts: { library: string; port?: number; fingerprints?: boolean; launcher?: ChildLauncher }): Promise<VendorReaderLike>;
+  wltDecoder(opts: WltDecoderConfig & { launcher?: ChildLauncher }): Promise<WltDecoderLike>;
   /** Call `onAttach` when a reader-like device appears (hot-plug); returns a stop function. */
   watch(onAttach: () => void, configuredSerialPaths: readonly string[]): () => void;
 }

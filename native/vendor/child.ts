@@ -1,21 +1,25 @@
 /**
  * Entry of the vendor-code child process (bundled as out/main/vendor-sdk-child.js). It loads one
  * vendor library through koffi (a WLT decoder or an sdtapi-style reader SDK) and serves calls from
- * the kiosk over IPC. If the vendor code segfaults, aborts or hangs, only this process dies; the
- * host (host.ts) turns that into a typed error and starts a fresh child on the next call.
+ * the kiosk: over `process.parentPort` when it runs as an Electron utility process, over the fork
+ * IPC channel under plain Node (parent-channel.ts). If the vendor code segfaults, aborts or hangs,
+ * only this process dies; the host (host.ts) turns that into a typed error and starts a fresh child
+ * on the next call.
  */
 import { rmSync } from 'node:fs';
 import { checkWltInput, loadWltBinding, type WltBinding } from '../wlt/binding';
 import { VendorSdkError, serializeVendorError } from './errors';
 import type { KoffiLike } from './ffi';
+import { connectToParent } from './parent-channel';
 import { WORKDIR_ENV, isParentMessage, type ChildMessage, type ParentMessage } from './protocol';
 import { loadSdtBinding, type SdtBinding } from './sdtapi';
 
 type Loaded = { kind: 'wlt'; binding: WltBinding } | { kind: 'sdt'; binding: SdtBinding };
 let loaded: Loaded | null = null;
+const parent = connectToParent();
 
 function send(message: ChildMessage): void {
-  process.send?.(message);
+  parent.send(message);
 }
 
 async function loadKoffi(): Promise<KoffiLike> {
@@ -45,12 +49,13 @@ function call(message: Extract<ParentMessage, { type: 'call' }>): unknown {
   return { card: loaded.binding.read() };
 }
 
-process.on('message', (raw: unknown) => {
+parent.onMessage((raw: unknown) => {
   if (!isParentMessage(raw)) {
     const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : -1;
     send({ type: 'result', id, ok: false, error: { code: 'bad-input', message: 'malformed request to the vendor helper' } });
     return;
   }
+  if (raw.type === 'shutdown') return leave();
   if (raw.type === 'init') {
     init(raw).then(
       () => send({ type: 'init-result', ok: true }),
@@ -65,9 +70,9 @@ process.on('message', (raw: unknown) => {
   }
 });
 
-// The kiosk went away (or closed us): release the device and leave. If the kiosk died without
-// cleaning up, our private working directory may still hold photo files: remove it ourselves.
-process.on('disconnect', () => {
+// The kiosk closed us (or, under fork, went away): release the device and leave. If the kiosk died
+// without cleaning up, our private working directory may still hold photo files: remove it ourselves.
+function leave(): void {
   try {
     loaded?.binding.dispose();
   } finally {
@@ -75,6 +80,7 @@ process.on('disconnect', () => {
     if (workDir && workDir === process.cwd()) rmSync(workDir, { recursive: true, force: true });
     process.exit(0);
   }
-});
+}
+parent.onParentGone(leave);
 
 send({ type: 'ready' });

@@ -1,10 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VendorSdkError, deserializeVendorError } from './errors';
+import { forkLauncher, type ChildLauncher, type VendorChild } from './launcher';
 import { WORKDIR_ENV, isChildMessage, type CallOp, type ChildMessage, type ChildSession } from './protocol';
 
 export interface ChildLaunch {
@@ -55,7 +55,10 @@ function tsxArgs(resolveTsx?: () => string): string[] {
 }
 
 export interface HostOptions {
+  /** What the child runs; found by resolveChildEntry when absent. */
   launch?: ChildLaunch;
+  /** How the child is started: child_process.fork (default) or, under Electron, a utility process. */
+  launcher?: ChildLauncher;
   /** Fork, the first "ready" and loading the library; tsx start-up is slow on a busy machine. */
   startTimeoutMs?: number;
   /** Description used in messages, e.g. "WLT decoder libwlt.so". No personal data. */
@@ -66,15 +69,15 @@ export interface HostOptions {
  * Children alive in this process. If the kiosk exits without closing them (crash, CLI exit), the
  * exit hook still kills them and deletes their working directories, which may hold photo files.
  */
-const live = new Set<{ child: ChildProcess; workDir: string }>();
+const live = new Set<{ child: VendorChild; workDir: string }>();
 let exitHookInstalled = false;
-function trackChild(entry: { child: ChildProcess; workDir: string }): void {
+function trackChild(entry: { child: VendorChild; workDir: string }): void {
   live.add(entry);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const { child, workDir } of live) {
-      child.kill('SIGKILL');
+      child.kill();
       rmSync(workDir, { recursive: true, force: true });
     }
   });
@@ -83,7 +86,7 @@ function trackChild(entry: { child: ChildProcess; workDir: string }): void {
 type Pending = { id: number; resolve: (value: unknown) => void; reject: (error: VendorSdkError) => void; timer: NodeJS.Timeout; op: string };
 
 interface Running {
-  child: ChildProcess;
+  child: VendorChild;
   workDir: string;
   exited: Promise<void>;
   pending: Pending | null;
@@ -140,8 +143,8 @@ export class VendorChildHost {
     const running = this.running ?? (await this.starting?.catch(() => null)) ?? null;
     if (!running) return;
     // Let the child close the port and unload; kill it if the vendor code hangs on the way out.
-    if (running.child.connected) running.child.disconnect();
-    const killer = setTimeout(() => running.child.kill('SIGKILL'), 1000);
+    running.child.send({ type: 'shutdown' }, () => undefined);
+    const killer = setTimeout(() => running.child.kill(), 1000);
     await running.exited;
     clearTimeout(killer);
   }
@@ -156,19 +159,19 @@ export class VendorChildHost {
         running.pending = null;
         // Forget it now, not on 'exit': the next call must not reach the dying child.
         if (this.running === running) this.running = null;
-        running.child.kill('SIGKILL');
+        running.child.kill();
         reject(
           new VendorSdkError('timeout', `${this.options.label} did not finish ${op.op} within ${timeoutMs} ms; the helper was stopped and restarts on the next call`),
         );
       }, timeoutMs);
       running.pending = { id, resolve, reject, timer, op: op.op };
-      running.child.channel?.ref();
+      running.child.ref();
       running.child.send({ type: 'call', id, ...op }, (error) => {
         if (error && running.pending?.id === id) {
           clearTimeout(timer);
           running.pending = null;
           if (this.running === running) this.running = null;
-          running.child.kill('SIGKILL');
+          running.child.kill();
           reject(new VendorSdkError('crashed', `${this.options.label} helper is gone (${error.message}); it restarts on the next call`, { cause: error }));
         }
       });
@@ -188,15 +191,14 @@ export class VendorChildHost {
     this.hadChild = true;
     const launch = this.options.launch ?? resolveChildEntry({ here: import.meta.dirname });
     const workDir = mkdtempSync(join(tmpdir(), 'renzheng-vendor-'));
-    let child: ChildProcess;
+    let child: VendorChild;
     try {
-      child = fork(launch.file, [], {
-        cwd: workDir,
+      child = (this.options.launcher ?? forkLauncher)({
+        file: launch.file,
         execArgv: launch.execArgv,
-        serialization: 'advanced',
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        // Under Electron, process.execPath is the Electron binary: make it behave as node.
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', [WORKDIR_ENV]: workDir },
+        cwd: workDir,
+        env: { ...process.env, [WORKDIR_ENV]: workDir },
+        name: this.options.label,
       });
     } catch (error) {
       rmSync(workDir, { recursive: true, force: true });
@@ -204,8 +206,8 @@ export class VendorChildHost {
     }
     // Kept only for start-up failures (no card data exists yet then); capped.
     let stderrTail = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-1500);
+    child.on('stderr', (text) => {
+      stderrTail = (stderrTail + text).slice(-1500);
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const running: Running = { child, workDir, exited, pending: null };
@@ -233,17 +235,16 @@ export class VendorChildHost {
       if (!pending || pending.id !== message.id) return; // a late reply after a timeout
       running.pending = null;
       clearTimeout(pending.timer);
-      child.channel?.unref();
+      child.unref();
       if (message.ok) pending.resolve(message.value);
       else pending.reject(deserializeVendorError(message.error));
     });
-    child.on('error', () => undefined); // surfaced through 'exit' or the send callback
 
     return new Promise<Running>((resolve, reject) => {
       const fail = (error: VendorSdkError) => {
         clearTimeout(timer);
         child.off('message', onMessage);
-        child.kill('SIGKILL');
+        child.kill();
         reject(error);
       };
       const timer = setTimeout(
@@ -266,7 +267,7 @@ export class VendorChildHost {
         if (!isChildMessage(message)) return;
         const m: ChildMessage = message;
         if (m.type === 'ready') {
-          child.send({ type: 'init', session: this.session });
+          child.send({ type: 'init', session: this.session }, () => undefined); // a child gone by now is reported by 'exit'
           return;
         }
         if (m.type !== 'init-result') return;
@@ -275,11 +276,11 @@ export class VendorChildHost {
         child.off('exit', onExitEarly);
         if (!m.ok) {
           // The library cannot be used as configured; end this child, retry on the next call.
-          child.kill('SIGKILL');
+          child.kill();
           reject(deserializeVendorError(m.error));
           return;
         }
-        child.channel?.unref();
+        child.unref();
         this.running = running;
         resolve(running);
       };

@@ -3,8 +3,10 @@ import type { WltAbi } from '../wlt/types';
 
 /*
  * Messages between the kiosk and the vendor-code child (native/vendor/child.ts), sent over the
- * fork IPC channel with `serialization: 'advanced'` so byte arrays cross without base64. Each
- * child hosts one session (one library); every call has an id and exactly one reply.
+ * fork IPC channel with `serialization: 'advanced'` or an Electron utility process's parentPort
+ * (structured clone): both carry byte arrays without base64. Each child hosts one session (one
+ * library); every call has an id and exactly one reply; 'shutdown' asks the child to close the
+ * device and leave (a utility process has no IPC channel to disconnect).
  */
 
 export type CallingConvention = 'cdecl' | 'stdcall';
@@ -41,7 +43,7 @@ export type CallOp =
   | { op: 'read' }
   | { op: 'close' };
 
-export type ParentMessage = { type: 'init'; session: ChildSession } | ({ type: 'call'; id: number } & CallOp);
+export type ParentMessage = { type: 'init'; session: ChildSession } | ({ type: 'call'; id: number } & CallOp) | { type: 'shutdown' };
 
 export interface DecodeOutput {
   /** raw = 102×126×3 pixels without header (unpack-raw); bmp = a BMP of unknown trailing size. */
@@ -89,6 +91,7 @@ function isSession(v: unknown): v is ChildSession {
 export function isParentMessage(v: unknown): v is ParentMessage {
   if (!isObject(v)) return false;
   if (v.type === 'init') return isSession(v.session);
+  if (v.type === 'shutdown') return true;
   if (v.type !== 'call' || !Number.isInteger(v.id)) return false;
   if (v.op === 'decode') return v.wlt instanceof Uint8Array;
   return v.op === 'open' || v.op === 'read' || v.op === 'close';

@@ -2,6 +2,7 @@ import type { WltDecoder } from '../wlt/types';
 import { VendorSdkError } from './errors';
 import { defaultCallingConvention, libraryPathForChild } from './ffi';
 import { VendorChildHost, type ChildLaunch } from './host';
+import type { ChildLauncher } from './launcher';
 import { isReadResult, type CallingConvention, type SdtSession } from './protocol';
 
 export interface VendorCard {
@@ -40,6 +41,8 @@ export interface CreateVendorReaderOptions {
   readTimeoutMs?: number;
   startTimeoutMs?: number;
   launch?: ChildLaunch;
+  /** How the child is started; child_process.fork when absent, a utility process under Electron. */
+  launcher?: ChildLauncher;
 }
 
 /**
@@ -60,6 +63,7 @@ export function createVendorReader(opts: CreateVendorReaderOptions): VendorReade
   const host = new VendorChildHost(session, {
     label: `vendor SDK (port ${session.port})`,
     ...(opts.launch ? { launch: opts.launch } : {}),
+    ...(opts.launcher ? { launcher: opts.launcher } : {}),
     ...(opts.startTimeoutMs ? { startTimeoutMs: opts.startTimeoutMs } : {}),
   });
 

@@ -1,6 +1,7 @@
 import { VendorSdkError } from '../vendor/errors';
 import { defaultCallingConvention, libraryPathForChild } from '../vendor/ffi';
 import { VendorChildHost, type ChildLaunch } from '../vendor/host';
+import type { ChildLauncher } from '../vendor/launcher';
 import { isDecodeOutput, type WltSession } from '../vendor/protocol';
 import { bmpFromRawPixels, validateChipPhotoBmp } from './bmp';
 import { WLT_SIZE, inferWltAbi, type WltDecoder, type WltDecoderConfig } from './types';
@@ -12,6 +13,8 @@ export interface CreateWltDecoderOptions extends WltDecoderConfig {
   startTimeoutMs?: number;
   /** Where the child entry is; resolved automatically (see resolveChildEntry) when absent. */
   launch?: ChildLaunch;
+  /** How the child is started; child_process.fork when absent, a utility process under Electron. */
+  launcher?: ChildLauncher;
 }
 
 /** Resolves the effective session, or says which setting is missing. */
@@ -43,6 +46,7 @@ export function createWltDecoder(opts: CreateWltDecoderOptions): WltDecoder {
   const host = new VendorChildHost(session, {
     label: `WLT decoder ${session.symbol}`,
     ...(opts.launch ? { launch: opts.launch } : {}),
+    ...(opts.launcher ? { launcher: opts.launcher } : {}),
     ...(opts.startTimeoutMs ? { startTimeoutMs: opts.startTimeoutMs } : {}),
   });
 

@@ -4,6 +4,7 @@ import { SamDeviceSim } from '../../../idcard/sim-device';
 import { buildCardText, sampleCards, syntheticWlt } from '../../../idcard/synthetic';
 import { TransportError, type Transport } from '../../../native/transport';
 import type { WltDecoderConfig } from '../../../native/wlt/types';
+import type { ChildLauncher } from '../../../native/vendor/launcher';
 import type { EventBus } from '../events';
 import { openSamSource, VendorCardSource, type CardSource, type CommandTimeouts } from '../../../native/sam/card-source';
 import { DEMO_PHOTO_FILE, DemoReader } from './demo';
@@ -44,6 +45,8 @@ export interface ReaderServiceOptions {
   watchHotplug?: boolean;
   /** Replace parts of the native layer (tests, CLI). */
   hardware?: Partial<ReaderHardware>;
+  /** Starts the vendor SDK / WLT decoder child; child_process.fork when absent, a utility process under Electron. */
+  childLauncher?: ChildLauncher;
 }
 
 const DEFAULT_HID = { vendorId: 0x2b8b, productId: 0x2721 };
@@ -109,7 +112,12 @@ const plans: Record<ReaderMode, (ctx: PlanContext) => ReaderPlan> = {
     const description = `vendor SDK ${library.split(/[\\/]/).pop()}`;
     return {
       async connect() {
-        const reader = await hw.vendor({ library, ...(opts.vendorPort ? { port: opts.vendorPort } : {}), fingerprints: opts.fingerprints ?? false });
+        const reader = await hw.vendor({
+          library,
+          ...(opts.vendorPort ? { port: opts.vendorPort } : {}),
+          fingerprints: opts.fingerprints ?? false,
+          ...(opts.childLauncher ? { launcher: opts.childLauncher } : {}),
+        });
         const source = new VendorCardSource(reader, description);
         await source.open();
         return source;
@@ -168,7 +176,7 @@ export function createReaderService(opts: ReaderServiceOptions): ReaderService {
 
   // The vendor decoder (a child process) starts on the first photo and ends with the service.
   let decoder: Promise<WltDecoderLike> | null = null;
-  const wlt = opts.wltDecoder;
+  const wlt = opts.wltDecoder && { ...opts.wltDecoder, ...(opts.childLauncher ? { launcher: opts.childLauncher } : {}) };
   const requireSimulator = (): SimulatorControl => {
     const simulator = plan.simulator();
     if (!simulator) throw new TransportError('not-found', 'no simulated reader is active');

@@ -2,13 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeApp, FakeBrowserWindow, FakeIpcMain, FakeSession } from './fake-electron';
+import { FakeApp, FakeBrowserWindow, FakeIpcMain, FakeSession, FakeUtilityProcessModule } from './fake-electron';
 import { repoRoot } from '../../support/test-kiosk';
 
 const electron = vi.hoisted(() => ({ current: {} as Record<string, any> }));
 // Each test installs a fresh fake; the getters read whichever is current.
 vi.mock('electron', () => {
-  const keys = ['app', 'BrowserWindow', 'ipcMain', 'session', 'protocol', 'powerSaveBlocker', 'Menu'];
+  const keys = ['app', 'BrowserWindow', 'ipcMain', 'session', 'protocol', 'powerSaveBlocker', 'Menu', 'utilityProcess'];
   const mod: Record<string, unknown> = {};
   for (const key of keys) Object.defineProperty(mod, key, { enumerable: true, get: () => electron.current[key] });
   return mod;
@@ -27,6 +27,7 @@ function fakeElectron(lock: boolean, packaged = false) {
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     powerSaveBlocker: { start: vi.fn(() => 7), stop: vi.fn() },
     Menu: { setApplicationMenu: vi.fn() },
+    utilityProcess: new FakeUtilityProcessModule(),
   };
 }
 
@@ -72,6 +73,23 @@ describe('Electron main entry (mocked electron module)', () => {
     await import('../../../main/index');
     await vi.waitFor(() => expect(FakeBrowserWindow.instances).toHaveLength(1));
     expect(e.Menu.setApplicationMenu).toHaveBeenCalledWith(null);
+    e.app.emit('before-quit', { preventDefault() {} });
+    await vi.waitFor(() => expect(e.app.quit).toHaveBeenCalled());
+  });
+
+  it('starts vendor SDK children as utility processes (no RunAsNode), not as forks of the Electron binary', async () => {
+    writeFileSync(
+      join(process.env.RENZHENG_DATA_DIR!, 'settings.json'),
+      JSON.stringify({ verify: { provider: 'cloudauth' }, reader: { mode: 'vendor', vendorLibrary: '/opt/vendor/libsdtapi.so' } }),
+    );
+    const e = (electron.current = fakeElectron(true));
+    await import('../../../main/index');
+    await vi.waitFor(() => expect(e.utilityProcess.forks).toHaveLength(1));
+    const child = e.utilityProcess.forks[0]!;
+    expect(child.modulePath).toBe(join(repoRoot, 'native/vendor/child.ts'));
+    expect(child.options).toMatchObject({ stdio: ['ignore', 'ignore', 'pipe'], serviceName: 'Renzheng vendor SDK (port 1001)' });
+    expect(child.options.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
+    child.emit('exit', 1); // no real SDK here: the helper "fails to start", the reader backs off
     e.app.emit('before-quit', { preventDefault() {} });
     await vi.waitFor(() => expect(e.app.quit).toHaveBeenCalled());
   });

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorSdkError } from '../../../native/vendor/errors';
 import { BUNDLED_CHILD, VendorChildHost, resolveChildEntry } from '../../../native/vendor/host';
-import { WORKDIR_ENV } from '../../../native/vendor/protocol';
+import { forkLauncher, type ChildLaunchRequest } from '../../../native/vendor/launcher';
+import { WORKDIR_ENV, isParentMessage } from '../../../native/vendor/protocol';
 import { wltSessionFor } from '../../../native/wlt/decoder';
 import { createWltDecoder } from '../../../native/wlt/decoder';
 import { createCompiler } from '../helpers/compile-c';
@@ -126,5 +127,45 @@ describe('VendorChildHost', () => {
     child.disconnect(); // what the child sees when the kiosk process dies
     await once(child, 'exit');
     expect(existsSync(workDir)).toBe(false);
+  });
+
+  it('starts its child through the launcher it is given, in a private directory, without ELECTRON_RUN_AS_NODE', async () => {
+    const requests: ChildLaunchRequest[] = [];
+    const host = new VendorChildHost(wltSessionFor({ library: lib, vendorCode: 602 }), {
+      label: 'test decoder',
+      launcher: (request) => (requests.push(request), forkLauncher(request)),
+    });
+    const wlt = syntheticWlt(6);
+    try {
+      expect((await host.call({ op: 'decode', wlt }, 3000)) as { bytes: Uint8Array }).toMatchObject({ format: 'raw' });
+    } finally {
+      await host.close();
+    }
+    expect(requests).toHaveLength(1);
+    const [request] = requests;
+    expect(request).toMatchObject({ file: join(root, 'native/vendor/child.ts'), name: 'test decoder' });
+    expect(request!.cwd).toMatch(/renzheng-vendor-/);
+    expect(request!.env[WORKDIR_ENV]).toBe(request!.cwd);
+    expect(request!.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
+    expect(existsSync(request!.cwd)).toBe(false); // closed through 'shutdown': the directory went with the child
+  });
+
+  it('refuses to fork under Electron (that would start a second kiosk) and says the shell must pass a launcher', async () => {
+    Object.defineProperty(process.versions, 'electron', { value: '45.5.0', configurable: true });
+    const host = new VendorChildHost(wltSessionFor({ library: lib }), { label: 'test decoder' });
+    try {
+      await expect(host.call({ op: 'decode', wlt: syntheticWlt(1) }, 3000)).rejects.toMatchObject({
+        code: 'child-failed',
+        message: expect.stringMatching(/utility process/),
+      });
+    } finally {
+      delete (process.versions as Record<string, string | undefined>).electron;
+      await host.close();
+    }
+  });
+
+  it("accepts 'shutdown' as the one message without an id", () => {
+    expect(isParentMessage({ type: 'shutdown' })).toBe(true);
+    expect(isParentMessage({ type: 'leave' })).toBe(false);
   });
 });
