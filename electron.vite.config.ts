@@ -69,7 +69,7 @@ export default defineConfig({
       outDir: 'out/preload',
       // Sandboxed preloads must be CommonJS.
       rollupOptions: {
-        input: { index: resolve(root, 'preload/index.ts') },
+        input: { index: resolve(root, 'preload/index.ts'), operator: resolve(root, 'preload/operator.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
@@ -80,7 +80,10 @@ export default defineConfig({
     base: './',
     build: {
       outDir: resolve(root, 'out/renderer'),
-      rollupOptions: { input: resolve(root, 'renderer/index.html') },
+      // Two pages: the public kiosk, and the operator surface (served only on its own connection).
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html'), operator: resolve(root, 'renderer/operator/index.html') } },
+      // Fonts stay files: the CSP allows fonts from 'self' only, never data: URLs.
+      assetsInlineLimit: (file: string) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
     },
   },
 });

@@ -55,5 +55,11 @@ export function publicSettings(settings: Settings): PublicSettings {
     capture: settings.capture,
     resultDisplayMs: settings.resultDisplayMs,
     consentTimeoutMs: settings.consentTimeoutMs,
+    flow: settings.flow,
+    privacy: {
+      keepsRecords: settings.audit.enabled,
+      keepsImages: settings.audit.enabled && settings.audit.storeImages,
+      retentionDays: settings.audit.retentionDays,
+    },
   };
 }

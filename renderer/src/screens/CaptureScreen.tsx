@@ -18,10 +18,17 @@ import type { Translate } from './types';
 export interface CaptureScreenProps {
   t: Translate;
   client: ContractClient;
-  card: CardPublic;
+  /** The card being verified; null while taking a demo card's photo. */
+  card: CardPublic | null;
   settings: CaptureSettings;
   language: Language;
   send(event: FlowEvent): void;
+  /**
+   * verify: the frame and its liveness record go to verify.submit. demo-photo: the frame becomes
+   * the photo of a demo card (passive gate only, nothing verified); main then presents that card.
+   */
+  purpose?: 'verify' | 'demo-photo';
+  voice?: boolean;
 }
 
 interface CaptureViewState {
@@ -57,7 +64,13 @@ function secureRandom(): number {
   return value[0]! / 2 ** 32;
 }
 
-export function CaptureScreen({ t, client, card, settings, language, send }: CaptureScreenProps) {
+/** Taking a demo card photo checks only that one steady face is there: no challenge, no liveness thresholds. */
+function demoPhotoSettings(settings: CaptureSettings): CaptureSettings {
+  return { ...settings, activeChallenges: [], antispoofMin: 0, livenessMin: 0 };
+}
+
+export function CaptureScreen({ t, client, card, settings: configured, language, send, purpose = 'verify', voice = true }: CaptureScreenProps) {
+  const settings = useMemo(() => (purpose === 'demo-photo' ? demoPhotoSettings(configured) : configured), [purpose, configured]);
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [engine, setEngine] = useState<FaceEngine | null>(null);
   const [camera, setCamera] = useState<CameraStatus | null>(null);
@@ -67,6 +80,8 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   // One session per screen: the challenge is drawn once and the clock starts when the screen opens.
   const session = useMemo(() => new CaptureSession(settings, pickChallenge(settings.activeChallenges, secureRandom), performance.now()), [settings]);
   const finished = useRef(false);
+  // What the person was last told before a timeout: the timeout error repeats it (e.g. "stand in front of the camera").
+  const lastGuidance = useRef<PromptKey>('loading');
   const screenRef = useRef<HTMLElement>(null);
 
   const fail = useCallback((code: string, message: string) => {
@@ -99,18 +114,27 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
 
   const submit = useCallback(async ({ step, jpegBase64 }: CapturedFrame) => {
     if (finished.current || !step.result) return;
+    finished.current = true;
+    if (purpose === 'demo-photo') {
+      // Main answers by presenting the demo card (reader.card), which moves the flow on.
+      await client.invoke('demo.faceCard', { image: { mime: 'image/jpeg', base64: jpegBase64 } }).catch((error: Error) => {
+        send({ type: 'CAPTURE_FAILED', error: { code: 'demo-photo-failed', message: error.message } });
+      });
+      return;
+    }
+    // The flow leaves capture now: main may answer before the reply carrying our id (kept as early).
+    send({ type: 'CAPTURE_SENT', face: jpegBase64 });
     try {
       const { verificationId } = await client.invoke('verify.submit', {
-        cardId: card.cardId,
+        cardId: card?.cardId ?? '',
         image: { mime: 'image/jpeg', base64: jpegBase64 },
         liveness: step.result.liveness,
       });
-      finished.current = true;
       send({ type: 'CAPTURE_SUBMITTED', verificationId });
     } catch (error) {
-      fail('submit-failed', (error as Error).message);
+      send({ type: 'CAPTURE_FAILED', error: { code: 'submit-failed', message: (error as Error).message } });
     }
-  }, [client, card.cardId, send, fail]);
+  }, [client, card?.cardId, send, purpose]);
 
   const handlers = useRef({ submit, fail, language });
   handlers.current = { submit, fail, language };
@@ -128,6 +152,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
           face: step.face?.box ?? null,
           frame: { width: video.videoWidth, height: video.videoHeight },
         };
+        if (step.prompt !== 'timed-out' && step.prompt !== 'done') lastGuidance.current = step.prompt;
         // The detection count changes every frame but is not shown: written straight to the DOM, no render.
         screenRef.current?.setAttribute('data-loop-frames', String(loop.frames));
         // Re-render only for a visible change: every skipped render is time the detector gets back.
@@ -135,7 +160,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
         if (loop.frames % 10 === 0) setFps(loop.meter.fps);
       },
       onCaptured: (captured) => void handlers.current.submit(captured),
-      onTimedOut: (step) => handlers.current.fail('capture-timeout', promptText(handlers.current.language, step.prompt)),
+      onTimedOut: () => handlers.current.fail('capture-timeout', promptText(handlers.current.language, lastGuidance.current)),
       onError: (error) => handlers.current.fail('face-detection-failed', error.message),
     });
     loop.start();
@@ -145,8 +170,8 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   }, [video, engine, session]);
 
   useEffect(() => {
-    speaker.say(promptText(language, view.prompt), language);
-  }, [view.prompt, language, speaker]);
+    if (voice) speaker.say(promptText(language, view.prompt), language);
+  }, [view.prompt, language, speaker, voice]);
   useEffect(() => () => speaker.stop(), [speaker]);
 
   const onLive = useCallback((live: HTMLVideoElement | null) => {
@@ -158,11 +183,11 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   const severity = view.ok || view.phase === 'complete' ? 'ok' : view.phase === 'loading' ? 'info' : 'warn';
   return (
     <main
-      ref={screenRef} className="screen capture" data-screen="capture" data-testid="capture-screen"
+      ref={screenRef} className="screen capture" data-screen={purpose === 'demo-photo' ? 'demoPhoto' : 'capture'} data-testid="capture-screen"
       data-capture-phase={view.phase} data-prompt={view.prompt} data-challenge={session.challenge ?? 'none'}
       data-backend={engine?.backend ?? ''} data-loop-fps={fps.toFixed(1)}
     >
-      <h1>{t('captureTitle')}</h1>
+      <h1>{purpose === 'demo-photo' ? t('demoTakingPhoto') : t('captureTitle')}</h1>
       <CaptureView settings={settings} onLive={onLive} onStatus={setCamera} onCameraError={onCameraError}>
         <CaptureOverlay
           width={view.frame.width} height={view.frame.height} phase={view.phase} ok={view.ok}
