@@ -4,6 +4,7 @@ import type { SystemInfo } from '../../contract';
 import type { Logger } from './log';
 import { AuditStore } from './audit/audit-store';
 import { AuditLedger, loadOrCreateAuditKey } from './audit/audit-ledger';
+import { httpDeliver, OutboxSender } from './audit/outbox';
 import { startFaceWorker, type FaceEngineApi } from '../../face/client';
 import { PinGate } from './operator/pin';
 import { keyFileCipher, SecretStore } from './operator/secrets';
@@ -101,6 +102,7 @@ export async function createKiosk(opts: CreateKioskOptions): Promise<Kiosk> {
     pin,
     secrets,
     settingsFile: opts.env.RENZHENG_CONFIG ?? join(opts.dataDir, 'settings.json'),
+    outbox: ledger && settings.audit.centralUrl ? new OutboxSender(ledger, httpDeliver(settings.audit.centralUrl), opts.log.child('outbox')) : null,
     onStop: providers.close,
   });
 }

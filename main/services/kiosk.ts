@@ -10,6 +10,7 @@ import { OperatorService } from './operator/operator-service';
 import type { PinGate } from './operator/pin';
 import { RecentErrors } from './operator/recent-errors';
 import type { SecretStore } from './operator/secrets';
+import type { OutboxSender } from './audit/outbox';
 import { EventBus } from './events';
 import type { ReaderService } from './reader/types';
 import { publicSettings, type Settings } from './settings';
@@ -35,6 +36,8 @@ export interface KioskDeps {
   secrets?: SecretStore | null;
   /** settings.json the operator's changes are saved to; null keeps them in memory. */
   settingsFile?: string | null;
+  /** Sends audit records to a central service (settings audit.centralUrl). */
+  outbox?: OutboxSender | null;
   /** Resources the providers share (the local face engine), closed last. */
   onStop?: () => Promise<void>;
 }
@@ -201,11 +204,13 @@ export class Kiosk {
       this.purgeTimer = setInterval(purge, PURGE_EVERY_MS);
       this.purgeTimer.unref?.();
     }
+    this.deps.outbox?.start();
     await this.reader.start();
   }
 
   async stop(): Promise<void> {
     if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.deps.outbox?.stop();
     this.verify.cancel();
     await this.reader.stop();
     await this.provider.close();

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ContractError, type SystemInfo } from '../../../contract';
 import type { AuditEntry, OperatorHandlers, OperatorSettingsPatch, OperatorSettingsView } from '../../../contract/operator-channels';
@@ -161,6 +161,7 @@ export class OperatorService {
     if (this.deps.settingsFile) {
       mkdirSync(dirname(this.deps.settingsFile), { recursive: true });
       writeFileSync(this.deps.settingsFile, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+      chmodSync(this.deps.settingsFile, 0o600);
     }
     for (const key of Object.keys(next) as (keyof Settings)[]) (live as Record<string, unknown>)[key] = next[key];
     if (providerChanged) this.deps.provider.reconfigure(live.verify);
