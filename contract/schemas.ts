@@ -134,6 +134,8 @@ export const FlowSettings = z.strictObject({
   cardReadMs: z.number().int().positive(),
   /** Speak prompts and verdicts aloud when the machine has voices. */
   voice: z.boolean(),
+  /** The configured verifier; a result from another one means the kiosk fell back (cloud unreachable). */
+  provider: VerifyProvider,
 });
 export type FlowSettings = z.infer<typeof FlowSettings>;
 

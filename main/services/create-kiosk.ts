@@ -9,6 +9,7 @@ import { startFaceWorker, type FaceEngineApi } from '../../face/client';
 import { PinGate } from './operator/pin';
 import { keyFileCipher, SecretStore } from './operator/secrets';
 import type { ProviderFactory } from './operator/live-provider';
+import { FallbackProvider } from './operator/fallback-provider';
 import { Kiosk } from './kiosk';
 import { loadSettings, type Settings } from './settings';
 import { createUnavailableReader } from './unavailable-reader';
@@ -58,9 +59,15 @@ function providerFactory(log: Logger): { make: ProviderFactory; close(): Promise
   const make: ProviderFactory = (verify) => {
     const { provider, far, cloudauth } = verify;
     try {
-      if (provider === 'cloudauth') return createCloudauthProvider({ ...cloudauth, far });
-      engine ??= startFaceWorker({ attributes: false });
-      return createLocalProvider({ far, engine });
+      const local = () => {
+        engine ??= startFaceWorker({ attributes: false });
+        return createLocalProvider({ far, engine });
+      };
+      if (provider === 'cloudauth') {
+        const cloud = createCloudauthProvider({ ...cloudauth, far });
+        return verify.fallbackToLocal ? new FallbackProvider(cloud, local) : cloud;
+      }
+      return local();
     } catch (error) {
       log.error('verify provider could not start', { provider, error: (error as Error).message });
       return createUnavailableProvider(provider, `The ${provider} verifier could not start: ${(error as Error).message}`);

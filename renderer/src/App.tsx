@@ -138,7 +138,7 @@ export function App({ client }: { client: ContractClient }) {
       {state.name === 'result' && (
         <ResultScreen
           t={t} card={state.card} result={state.result} face={state.face} attempt={state.attempt} maxAttempts={maxAttempts}
-          canRetry={state.canRetry} onRetry={() => send({ type: 'RETRY' })} onDone={() => send({ type: 'CONTINUE' })}
+          canRetry={state.canRetry} configuredProvider={settings.flow.provider} onRetry={() => send({ type: 'RETRY' })} onDone={() => send({ type: 'CONTINUE' })}
         />
       )}
       {state.name === 'error' && (

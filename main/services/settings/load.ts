@@ -55,7 +55,7 @@ export function publicSettings(settings: Settings): PublicSettings {
     capture: settings.capture,
     resultDisplayMs: settings.resultDisplayMs,
     consentTimeoutMs: settings.consentTimeoutMs,
-    flow: settings.flow,
+    flow: { ...settings.flow, provider: settings.verify.provider },
     privacy: {
       keepsRecords: settings.audit.enabled,
       keepsImages: settings.audit.enabled && settings.audit.storeImages,

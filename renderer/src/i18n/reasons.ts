@@ -11,6 +11,9 @@ const reasonKeys: Record<string, { why: StringKey; hint?: StringKey }> = {
   'provider-unavailable': { why: 'resultProviderUnavailable' },
   'provider-failed': { why: 'resultProviderUnavailable' },
   'no-chip-photo': { why: 'noChipPhoto' },
+  // cloudauth could not be reached (and the operator did not allow the local fallback).
+  NetworkError: { why: 'resultProviderUnavailable' },
+  Timeout: { why: 'resultProviderUnavailable' },
 };
 
 export function reasonKeysFor(result: VerifyResult): { why: StringKey | null; hint: StringKey | null } {

@@ -12,6 +12,8 @@ export interface ResultScreenProps {
   attempt: number;
   maxAttempts: number;
   canRetry: boolean;
+  /** The configured provider: a result from another one means the kiosk fell back to the local engine. */
+  configuredProvider: 'local' | 'cloudauth';
   onRetry(): void;
   onDone(): void;
 }
@@ -22,7 +24,7 @@ function formatFar(far: number): string {
 }
 
 /** The verdict, why, the two photos side by side, the score against the pass mark in words, and what next. */
-export function ResultScreen({ t, card, result, face, attempt, maxAttempts, canRetry, onRetry, onDone }: ResultScreenProps) {
+export function ResultScreen({ t, card, result, face, attempt, maxAttempts, canRetry, configuredProvider, onRetry, onDone }: ResultScreenProps) {
   const title = result.verdict === 'pass' ? t('resultPass') : result.verdict === 'fail' ? t('resultFail') : t('resultError');
   const { why, hint } = reasonKeysFor(result);
   const primary = useRef<HTMLButtonElement>(null);
@@ -37,6 +39,7 @@ export function ResultScreen({ t, card, result, face, attempt, maxAttempts, canR
       <div className="verdict-icon" aria-hidden="true" />
       <h1 role="status">{title}</h1>
       {why && <p className="status" data-testid="result-why">{t(why)}</p>}
+      {result.provider !== configuredProvider && <p className="status warn" data-testid="result-fallback">{t('resultFallback')}</p>}
       <div className="photo-pair">
         <figure>
           {card.photo ? <img className="pair-photo" alt={t('resultChipPhoto')} src={`data:${card.photo.mime};base64,${card.photo.base64}`} /> : <div className="pair-photo missing" />}
