@@ -50,6 +50,25 @@ function readerFactory(appRoot: string) {
 }
 
 /**
+ * While the face models load (seconds at boot), a verification waits for them (the local
+ * provider's verify awaits the engine; the verify timeout bounds it) instead of failing the person
+ * with "provider unavailable". Once loading settled, the provider's own status counts.
+ */
+function waitsForEngine(provider: VerifyProvider, engine: Promise<unknown>): VerifyProvider {
+  let settled = false;
+  engine.then(() => (settled = true), () => (settled = true));
+  return {
+    name: provider.name,
+    status: () => {
+      const status = provider.status();
+      return settled ? status : { ready: true, detail: status.detail };
+    },
+    verify: (input) => provider.verify(input),
+    close: async () => provider.close?.(),
+  };
+}
+
+/**
  * Providers from settings. The local face engine (a worker thread; its models take seconds to
  * load) is started once, on first need, and shared by every local provider the operator's
  * changes create, so a new FAR applies at once.
@@ -61,7 +80,7 @@ function providerFactory(log: Logger): { make: ProviderFactory; close(): Promise
     try {
       const local = () => {
         engine ??= startFaceWorker({ attributes: false });
-        return createLocalProvider({ far, engine });
+        return waitsForEngine(createLocalProvider({ far, engine }), engine);
       };
       if (provider === 'cloudauth') {
         const cloud = createCloudauthProvider({ ...cloudauth, far });

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { CardPublic, VerifyResult } from '../../../contract';
 import { reasonKeysFor } from '../i18n/reasons';
+import { isRetryable } from '../flow/machine';
 import type { Translate } from './types';
 
 export interface ResultScreenProps {
@@ -52,7 +53,7 @@ export function ResultScreen({ t, card, result, face, attempt, maxAttempts, canR
       </div>
       <p className="score" data-testid="result-score">{scoreText}</p>
       {hint && canRetry && <p className="hint">{t(hint)}</p>}
-      {result.verdict !== 'pass' && !canRetry && <p className="status warn" data-testid="result-no-more">{t('resultNoMoreAttempts')}</p>}
+      {isRetryable(result) && !canRetry && <p className="status warn" data-testid="result-no-more">{t('resultNoMoreAttempts')}</p>}
       <p className="attempt">{t('resultAttempt', { n: attempt, max: maxAttempts })}</p>
       <div className="actions">
         {canRetry ? (
