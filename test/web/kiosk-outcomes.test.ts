@@ -90,6 +90,21 @@ describe.skipIf(!chromiumPath)('kiosk outcomes on screen', () => {
     await screenshot(page, 'card-removed-reset');
   }, 60_000);
 
+  it('sends a card without a decodable photo to staff: face comparison is unavailable', async () => {
+    const host = await startTestWebHost({ photo: null, settings: { language: 'zh-CN' } });
+    hosts.push(host);
+    const page = await open(host, stillFace);
+    await page.click('[data-testid=simulate-card]');
+    await page.waitForSelector('[data-screen=cardRead]');
+    expect(await page.locator('[data-screen=cardRead] .status.warn').innerText()).toBe('无法解码证件照片，无法进行人脸比对');
+    await page.waitForSelector('[data-screen=manualCheck]', { timeout: 5000 });
+    await screenshot(page, 'no-photo-manual-check');
+    expect(await page.locator('[data-screen=manualCheck] h1').innerText()).toBe('需要人工核验');
+    // The name is drawn with the bundled CJK font even inside the monospaced line (no system CJK font here).
+    const family = await page.locator('[data-screen=manualCheck] .mono').evaluate((el) => getComputedStyle(el).fontFamily);
+    expect(family).toContain('Noto Sans SC');
+  }, 60_000);
+
   it('returns to the start on a declined consent and records nothing personal', async () => {
     // Wired as npm start wires it (demo reader, audit on), with a provider that needs no face models.
     const dataDir = mkdtempSync(join(tmpdir(), 'rz-decline-'));
