@@ -5,6 +5,7 @@ import { APP_ORIGIN, appSchemePrivileges, createAppProtocolHandler } from './ele
 import { registerContractIpc } from './electron/ipc';
 import { installPermissionHandlers, lockDownWebContents } from './electron/security';
 import { createKioskWindow } from './electron/window';
+import { electronOperator } from './electron/operator-window';
 import { createDispatcher } from '../contract/dispatcher';
 import { createLogger, parseLogLevel } from './services/log';
 import { createKiosk } from './services/create-kiosk';
@@ -35,6 +36,9 @@ async function start(): Promise<void> {
   protocol.handle('app', createAppProtocolHandler(join(root, 'out', 'renderer')));
   const dispatch = createDispatcher(kiosk.handlers, log.child('ipc'));
   registerContractIpc(ipcMain, dispatch, kiosk.bus, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+  // The operator surface: its own window, preload and IPC channel, opened only by the PIN.
+  const operator = electronOperator({ BrowserWindow, ipcMain, preloadPath: join(root, 'out', 'preload', 'operator.cjs'), packaged: app.isPackaged, dispatch: kiosk.operatorDispatch() });
+  kiosk.setOperatorOpener(() => operator.open(), () => operator.signOut());
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
 
   const open = () =>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { PrivacyNotice } from '../../../contract';
+import { retentionSentence } from '../i18n/consent';
 import type { Translate } from './types';
 
 /**
@@ -10,7 +11,7 @@ export function ConsentScreen({ t, privacy, onAccept, onDecline }: { t: Translat
   const accept = useRef<HTMLButtonElement>(null);
   useEffect(() => accept.current?.focus(), []);
   const days = privacy.retentionDays;
-  const howLong = !privacy.keepsRecords ? t('consentKeepNothing') : privacy.keepsImages ? t('consentKeepImages', { days }) : t('consentKeepRecordOnly', { days });
+  const howLong = t(retentionSentence(privacy), { days });
   return (
     <main className="screen consent" data-screen="consent" data-keeps-images={String(privacy.keepsImages)}>
       <h1>{t('consentTitle')}</h1>

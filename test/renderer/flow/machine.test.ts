@@ -143,3 +143,17 @@ describe('error texts', () => {
     expect(errorText('en', 'something-new')).toBe('Something went wrong: please call staff');
   });
 });
+
+describe('consent notice', () => {
+  it('says photos are kept (encrypted, for the retention period) exactly when the audit keeps images', async () => {
+    const { retentionSentence } = await import('../../../renderer/src/i18n/consent');
+    const { translate } = await import('../../../renderer/src/i18n/strings');
+    const { publicSettings, Settings } = await import('../../../main/services/settings');
+    const notice = (audit: object) => publicSettings(Settings.parse({ audit })).privacy;
+    const say = (audit: object) => translate('en', retentionSentence(notice(audit)), { days: notice(audit).retentionDays });
+    expect(say({ storeImages: true, retentionDays: 30 })).toBe('Your face photo and the card photo are kept encrypted for 30 days, and the check record (ID number masked) for 30 days; then they are deleted automatically.');
+    expect(say({ storeImages: false })).toContain('used for this check only and deleted');
+    expect(say({ storeImages: false })).toContain('90 days');
+    expect(say({ enabled: false, storeImages: true })).toBe('Your photo is used for this check only and deleted when it ends. This kiosk keeps no record.');
+  });
+});
