@@ -9,6 +9,7 @@ import { headFrame, videoDir, writeVideo } from '../renderer/capture-videos';
 import { chromiumPath, launchChromium } from '../support/chromium';
 import { screenshot } from '../support/screenshots';
 import { RecordingProvider, startTestWebHost } from '../support/test-kiosk';
+import type { VerifyOutcome, VerifyProvider } from '../../main/services/verify/provider';
 
 // What a person at the counter sees for the outcomes that are not a plain pass, through the web
 // host with the fake reader and a fake camera. Each test leaves screenshots in test-results/screenshots.
@@ -31,12 +32,31 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Every response of 400 or more the page got (the favicon 404 used to be one on every load). */
+const failedLoads = new WeakMap<Page, string[]>();
+
 async function open(host: RunningWebHost, camera: string): Promise<Page> {
   const browser = await launchChromium({ fakeCameraY4m: camera });
   browsers.push(browser);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const failed: string[] = [];
+  failedLoads.set(page, failed);
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
   await page.goto(host.url);
   return page;
+}
+
+/** Main never answers: the verifying screen must still end. */
+class SilentProvider implements VerifyProvider {
+  readonly name = 'local' as const;
+  status() {
+    return { ready: true, detail: 'never answers' };
+  }
+  verify(): Promise<VerifyOutcome> {
+    return new Promise(() => undefined);
+  }
 }
 
 describe.skipIf(!chromiumPath)('kiosk outcomes on screen', () => {
@@ -88,6 +108,26 @@ describe.skipIf(!chromiumPath)('kiosk outcomes on screen', () => {
     await host.kiosk.reader.simulate('remove');
     await page.waitForSelector('[data-screen=attract]', { timeout: 5000 });
     await screenshot(page, 'card-removed-reset');
+    // Nothing the page asked for was missing (fonts, models, favicon).
+    expect(failedLoads.get(page)).toEqual([]);
+  }, 60_000);
+
+  it('ends a verification that gets no verdict with a clear error after the verify timeout', async () => {
+    const host = await startTestWebHost({
+      provider: new SilentProvider(),
+      settings: { language: 'en', capture: { activeChallenges: [], antispoofMin: 0, livenessMin: 0 }, flow: { verifyTimeoutMs: 5000 } },
+    });
+    hosts.push(host);
+    const page = await open(host, stillFace);
+    await page.click('[data-testid=simulate-card]');
+    await page.click('[data-testid=consent-accept]', { timeout: 15_000 });
+    await page.waitForSelector('[data-screen=verifying]', { timeout: 30_000 });
+    await screenshot(page, 'verifying-progress');
+    const started = Date.now();
+    await page.waitForSelector('[data-screen=error][data-code=verify-timeout]', { timeout: 10_000 });
+    expect(Date.now() - started).toBeLessThan(7000);
+    await screenshot(page, 'verify-timeout');
+    expect(await page.locator('[data-testid=error-text]').innerText()).toBe('No verdict came in time: try again or call staff');
   }, 60_000);
 
   it('sends a card without a decodable photo to staff: face comparison is unavailable', async () => {

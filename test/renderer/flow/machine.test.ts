@@ -157,3 +157,15 @@ describe('consent notice', () => {
     expect(say({ enabled: false, storeImages: true })).toBe('Your photo is used for this check only and deleted when it ends. This kiosk keeps no record.');
   });
 });
+
+describe('spoken prompts', () => {
+  it('says the verdict and why when the result opens, and leaves capture to its own guidance', async () => {
+    const { spokenText } = await import('../../../renderer/src/flow/spoken');
+    const { translate } = await import('../../../renderer/src/i18n/strings');
+    const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('zh-CN', key, vars);
+    const result = run([...toVerifying, { type: 'CAPTURE_SUBMITTED', verificationId: 'v1' }, { type: 'VERIFY_RESULT', result: mismatch }]);
+    expect(spokenText(result, t)).toBe('核验未通过。人脸与证件照片不一致');
+    expect(spokenText(run(toCapture), t)).toBeNull();
+    expect(spokenText(run([{ type: 'CARD_READ', card: noPhotoCard }, { type: 'CONTINUE' }]), t)).toContain('人工核验');
+  });
+});
