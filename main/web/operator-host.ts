@@ -27,6 +27,8 @@ export function webOperatorHost(kiosk: Kiosk, opts: { rendererDir: string; log: 
         // The operator page gets no kiosk events.
         bus: new EventBus(),
         log: opts.log,
+        // Cookies ignore ports: a name of its own keeps the kiosk's token cookie intact.
+        cookieName: 'renzheng_operator_token',
       });
       return `http://127.0.0.1:${current.port}${OPERATOR_PAGE}?token=${current.token}`;
     },

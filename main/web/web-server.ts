@@ -18,6 +18,11 @@ export interface WebHostOptions {
   token?: string;
   /** Largest contract message; the capture frame is the biggest (≤ 2 MB JPEG as base64). */
   maxMessageBytes?: number;
+  /**
+   * Name of the token cookie. Cookies are shared by every port of a host, so a second server on
+   * 127.0.0.1 (the operator surface) needs its own name or it would overwrite the kiosk's.
+   */
+  cookieName?: string;
 }
 
 export interface WebHost {
@@ -37,9 +42,12 @@ function tokenEquals(expected: string, given: string | null | undefined): boolea
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
-  const match = /(?:^|;\s*)renzheng_token=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
-  return match?.[1] ?? null;
+function cookieToken(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, value] = part.trim().split('=', 2);
+    if (key === name && value && /^[A-Za-z0-9_-]+$/.test(value)) return value;
+  }
+  return null;
 }
 
 /**
@@ -49,6 +57,7 @@ function cookieToken(req: IncomingMessage): string | null {
  */
 export async function startWebServer(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  const cookieName = opts.cookieName ?? COOKIE;
   const log = opts.log;
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -61,7 +70,7 @@ export async function startWebServer(opts: WebHostOptions): Promise<WebHost> {
 
   const authorised = (req: IncomingMessage, url: URL) =>
     allowedHosts().has(req.headers.host ?? '') &&
-    (tokenEquals(token, url.searchParams.get('token')) || tokenEquals(token, cookieToken(req)));
+    (tokenEquals(token, url.searchParams.get('token')) || tokenEquals(token, cookieToken(req, cookieName)));
 
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -78,7 +87,7 @@ export async function startWebServer(opts: WebHostOptions): Promise<WebHost> {
       };
       if (path.endsWith('.html')) {
         headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
-        headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+        headers['Set-Cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
       }
       if (!(await serveFile(res, file, headers))) refuse(res, 404, 'Not found');
     })().catch((error: unknown) => {

@@ -99,6 +99,8 @@ describe.skipIf(!chromiumPath)('operator surface', () => {
     expect(operatorUrl.searchParams.get('token')).not.toBe(host.token);
     await screenshot(operator, 'operator-settings');
 
+    // Opening the operator page left the kiosk page's own token cookie intact: its assets still load.
+    expect(await page.evaluate(() => fetch('./index.html').then((r) => r.status))).toBe(200);
     // The kiosk page cannot open the operator connection with what it holds.
     const operatorWsWithKioskToken = `ws://127.0.0.1:${operatorUrl.port}/contract?token=${host.token}`;
     expect(await rawCall(page, operatorWsWithKioskToken, 'operator.settings.get')).toBe('connection refused');
