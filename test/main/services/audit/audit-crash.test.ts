@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,7 +9,8 @@ import { repoRoot } from '../../../support/test-kiosk';
 describe('audit database under a crash', () => {
   it('keeps every committed record and stays intact when the process is killed with SIGKILL mid-write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rz-crash-'));
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'test/support/audit-writer.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // node itself with tsx's loader: one process, so the SIGKILL hits the writer (tsx's CLI would spawn a child that survives it).
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/support/audit-writer.ts'), dir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     let committed = 0;
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -22,6 +23,11 @@ describe('audit database under a crash', () => {
       child.on('error', reject);
     });
     expect(child.signalCode).toBe('SIGKILL');
+    // The writer is really gone: the database does not grow any more.
+    const size = () => statSync(join(dir, 'audit.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0;
+    const before = size();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(size()).toBe(before);
     const db = new Database(join(dir, 'audit.sqlite'));
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const rows = (db.prepare('SELECT count(*) AS n FROM verifications').get() as { n: number }).n;
@@ -33,5 +39,6 @@ describe('audit database under a crash', () => {
     expect(new Set(counts).size).toBe(1);
     expect(counts[0]).toBeGreaterThanOrEqual(rows - 1);
     db.close();
+    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
