@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -80,7 +80,7 @@ describe.skipIf(!chromiumPath)('verification flow with the local face engine', (
   it('refuses someone else, offers retries up to the configured attempts, and audits each attempt', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rz-kiosk-verify-data-'));
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ language: 'en', reader: { mode: 'simulated' }, capture: passiveOnly, flow: { maxAttempts: 2 } }));
-    const host = await startTestWebHost({ real: true, env: { RENZHENG_DATA_DIR: dataDir } });
+    const host = await startTestWebHost({ real: true, env: { RENZHENG_DATA_DIR: dataDir, RENZHENG_OPERATOR_PIN: '482916' } });
     hosts.push(host);
     const p = await page(await cameraFrom('test/fixtures/faces/person-linda.jpg', LINDA_AT_KIOSK), host);
     await p.click('[data-testid=simulate-card]');
@@ -107,6 +107,21 @@ describe.skipIf(!chromiumPath)('verification flow with the local face engine', (
     ]);
     expect(audit.prepare('SELECT count(*) AS n FROM sealed_images').get()).toEqual({ n: 0 });
     audit.close();
+
+    // Staff see both attempts in the audit browser and export them as CSV (masked numbers only).
+    await p.keyboard.press('Control+Alt+o');
+    await p.fill('[data-testid=pin-input]', '482916');
+    const [operator] = await Promise.all([p.waitForEvent('popup'), p.keyboard.press('Enter')]);
+    await operator.click('[data-testid=tab-audit]');
+    await operator.waitForSelector('[data-testid=audit-table] tbody tr');
+    await operator.selectOption('[data-testid=audit-verdict]', 'fail');
+    await expect.poll(() => operator.locator('[data-testid=audit-table] tbody tr').count()).toBe(2);
+    await screenshot(operator, 'operator-audit');
+    const [download] = await Promise.all([operator.waitForEvent('download'), operator.click('[data-testid=audit-csv]')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.trim().split('\r\n')).toHaveLength(3);
+    expect(csv).toMatch(/\d{6}\*{8}[\dX]{4}/);
+    expect(csv).not.toMatch(/\d{17}[\dX]/);
   }, 180_000);
 
   it('"use my face as the card": the same face then passes, and someone else fails', async () => {

@@ -98,6 +98,8 @@ export class AuditLedger {
     // NORMAL with WAL: a committed transaction survives a process kill (only an OS crash may lose the last ones).
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 2000');
+    // The database holds masked numbers, ID hashes and sealed images: readable by the kiosk user only.
+    if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS verifications (
         verification_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL,

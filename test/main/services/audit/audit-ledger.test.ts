@@ -49,6 +49,7 @@ describe('audit ledger', () => {
 
   it('keeps images only sealed, and only when the operator keeps images', () => {
     const { ledger, write, file } = open();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     write(record('v1', ID_A), 1, false);
     write(record('v2', ID_A), 2, true);
     expect(ledger.images('v1')).toBeNull();
