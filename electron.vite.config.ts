@@ -81,7 +81,7 @@ export default defineConfig({
       outDir: 'out/preload',
       // Sandboxed preloads must be CommonJS.
       rollupOptions: {
-        input: { index: resolve(root, 'preload/index.ts') },
+        input: { index: resolve(root, 'preload/index.ts'), operator: resolve(root, 'preload/operator.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
@@ -92,14 +92,18 @@ export default defineConfig({
     base: './',
     build: {
       outDir: resolve(root, 'out/renderer'),
-      // Three pages: the kiosk, and the service's H5 verification page and console (served by server/h5 and server/console).
+      // Four pages: the public kiosk, the operator surface (served only on its own connection), and the
+      // service's H5 verification page and console (served by server/h5 and server/console).
       rollupOptions: {
         input: {
           index: resolve(root, 'renderer/index.html'),
+          operator: resolve(root, 'renderer/operator/index.html'),
           h5: resolve(root, 'renderer/h5/index.html'),
           console: resolve(root, 'renderer/console/index.html'),
         },
       },
+      // Fonts stay files: the CSP allows fonts from 'self' only, never data: URLs.
+      assetsInlineLimit: (file: string) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
     },
   },
 });

@@ -4,6 +4,7 @@
  */
 export const INVOKE_CHANNEL_NAMES = [
   'system.info', 'settings.public', 'renderer.report', 'reader.status', 'reader.simulate', 'verify.challenge', 'verify.submit', 'session.reset',
+  'demo.faceCard', 'session.manualCheck', 'operator.unlock',
 ] as const;
 export const EVENT_CHANNEL_NAMES = [
   'reader.status', 'reader.card', 'reader.cardRemoved', 'reader.error', 'verify.progress', 'verify.result',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  CardPublic, PublicSettings, ReaderError, ReaderSimulate, ReaderStatus, RendererReport, SystemInfo,
+  CardPublic, DemoFaceCard, ManualCheck, OperatorUnlock, OperatorUnlockResult, PublicSettings, ReaderError, ReaderSimulate, ReaderStatus, RendererReport, SystemInfo,
   VerifyChallenge, VerifyChallengeRequest, VerifyProgress, VerifyResult, VerifySubmit,
 } from './schemas';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channel-names';
@@ -20,6 +20,12 @@ export const invokeChannels = {
   'verify.submit': { request: VerifySubmit, response: z.strictObject({ verificationId: z.string() }) },
   /** The person walked away or the flow timed out: forget the card held for this session. */
   'session.reset': { request: Empty, response: z.strictObject({ ok: z.literal(true) }) },
+  /** Demo mode: "use my face as the card". */
+  'demo.faceCard': { request: DemoFaceCard, response: z.strictObject({ ok: z.literal(true) }) },
+  /** No chip photo: faces cannot be compared; record that staff checked by hand. */
+  'session.manualCheck': { request: ManualCheck, response: z.strictObject({ ok: z.literal(true) }) },
+  /** Hidden gesture + PIN: the only way from the kiosk page to the operator surface (its own channels, token and page). */
+  'operator.unlock': { request: OperatorUnlock, response: OperatorUnlockResult },
 } as const;
 
 /** Every main→renderer push. */

@@ -175,12 +175,40 @@ export const CaptureSettings = z.strictObject({
 });
 export type CaptureSettings = z.infer<typeof CaptureSettings>;
 
+/** How the kiosk flow paces a person: attempts and the time limits of the screens that have no other. */
+export const FlowSettings = z.strictObject({
+  /** Captures one person may make for one card before being sent to staff. */
+  maxAttempts: z.number().int().min(1).max(10),
+  /** The verifying screen gives up (with an error, never a hang) after this long. */
+  verifyTimeoutMs: z.number().int().positive(),
+  /** How long the card screen shows the card before consent. */
+  cardReadMs: z.number().int().positive(),
+  /** Speak prompts and verdicts aloud when the machine has voices. */
+  voice: z.boolean(),
+  /** The configured verifier; a result from another one means the kiosk fell back (cloud unreachable). */
+  provider: VerifyProvider,
+});
+export type FlowSettings = z.infer<typeof FlowSettings>;
+
+/** What the consent screen must tell the person; it follows the audit settings, never a fixed text. */
+export const PrivacyNotice = z.strictObject({
+  /** The audit trail is on: a record with the masked ID number and the verdict is kept. */
+  keepsRecords: z.boolean(),
+  /** The face and chip photos are kept (encrypted) with the record. */
+  keepsImages: z.boolean(),
+  /** Days records are kept before the retention purge deletes them. */
+  retentionDays: z.number().int().positive(),
+});
+export type PrivacyNotice = z.infer<typeof PrivacyNotice>;
+
 /** Settings the renderer may read; secrets and paths stay in main. */
 export const PublicSettings = z.strictObject({
   language: Language,
   capture: CaptureSettings,
   resultDisplayMs: z.number().int().positive(),
   consentTimeoutMs: z.number().int().positive(),
+  flow: FlowSettings,
+  privacy: PrivacyNotice,
   /** Set when main cannot serve (e.g. an unusable settings file): what is wrong, for the out-of-service screen. */
   outOfService: z.string().nullable(),
 });
@@ -196,3 +224,18 @@ export const ReaderError = z.strictObject({
   sw3: z.number().int().min(0).max(255).nullable(),
 });
 export type ReaderError = z.infer<typeof ReaderError>;
+
+/** Demo mode: a frame from the camera becomes the photo of a demo card (only while the simulated reader is active). */
+export const DemoFaceCard = z.strictObject({ image: EncodedImage.extend({ mime: z.literal('image/jpeg') }) });
+
+/** A card whose chip photo cannot be decoded: the person was sent to staff; main records a manual check. */
+export const ManualCheck = z.strictObject({ cardId: z.string().min(1).max(64) });
+
+/** The hidden gesture's PIN; checked (hashed, with lockout) in main. */
+export const OperatorUnlock = z.strictObject({ pin: z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits') });
+export const OperatorUnlockResult = z.discriminatedUnion('ok', [
+  /** url: where the operator surface opened (web shell: a new window the page opens); null when main opened it (Electron). */
+  z.strictObject({ ok: z.literal(true), url: z.string().nullable() }),
+  z.strictObject({ ok: z.literal(false), locked: z.boolean(), retryAfterMs: z.number().int().nonnegative() }),
+]);
+export type OperatorUnlockResult = z.infer<typeof OperatorUnlockResult>;

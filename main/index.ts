@@ -7,6 +7,7 @@ import { installPermissionHandlers, lockDownWebContents } from './electron/secur
 import { createKioskWindow } from './electron/window';
 import { quitAfterStopping } from './electron/quit';
 import { utilityProcessLauncher } from './electron/utility-launcher';
+import { electronOperator } from './electron/operator-window';
 import { createDispatcher } from '../contract/dispatcher';
 import { defaultDataDir } from './app-paths';
 import { createLogger, parseLogLevel } from './services/log';
@@ -46,6 +47,9 @@ async function start(): Promise<void> {
   protocol.handle('app', createAppProtocolHandler(join(root, 'out', 'renderer')));
   const dispatch = createDispatcher(kiosk.handlers, log.child('ipc'));
   registerContractIpc(ipcMain, dispatch, kiosk.bus, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+  // The operator surface: its own window, preload and IPC channel, opened only by the PIN.
+  const operator = electronOperator({ BrowserWindow, ipcMain, preloadPath: join(root, 'out', 'preload', 'operator.cjs'), packaged: app.isPackaged, dispatch: kiosk.operatorDispatch() });
+  kiosk.setOperatorOpener(() => operator.open(), () => operator.signOut());
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
 
   const open = () =>

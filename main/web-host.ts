@@ -6,6 +6,7 @@ import { createLogger, parseLogLevel, type Logger } from './services/log';
 import { createKiosk } from './services/create-kiosk';
 import type { Kiosk } from './services/kiosk';
 import { rendererDirFrom, startWebServer, type WebHost } from './web/web-server';
+import { webOperatorHost } from './web/operator-host';
 
 export interface RunningWebHost extends WebHost {
   kiosk: Kiosk;
@@ -30,11 +31,15 @@ export async function startWebHost(opts: {
     log,
     port: opts.port ?? (env.RENZHENG_PORT ? Number(env.RENZHENG_PORT) : 0),
   });
+  // The operator surface: its own server, port and token, opened only by the PIN (operator.unlock).
+  const operator = webOperatorHost(kiosk, { rendererDir: rendererDirFrom(appRoot), log: log.child('operator-host') });
+  kiosk.setOperatorOpener(() => operator.open(), () => operator.signOut());
   await kiosk.start();
   return {
     ...host,
     kiosk,
     close: async () => {
+      await operator.close();
       await host.close();
       await kiosk.stop();
     },

@@ -28,6 +28,13 @@ export interface WebHostOptions {
   /** Calls one connection may have in flight; more are answered 'busy' (default 8). */
   maxInFlight?: number;
   now?: () => number;
+  /**
+   * Name of the token cookie. Cookies are shared by every port of a host, so a second server on
+   * 127.0.0.1 (the operator surface) needs its own name or it would overwrite the kiosk's.
+   */
+  cookieName?: string;
+  /** Where an opening code lands once exchanged for the cookie (default: the kiosk page). */
+  landingPath?: string;
 }
 
 export interface WebHost {
@@ -51,9 +58,12 @@ function tokenEquals(expected: string, given: string | null | undefined): boolea
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
-  const match = /(?:^|;\s*)renzheng_token=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
-  return match?.[1] ?? null;
+function cookieToken(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, value] = part.trim().split('=', 2);
+    if (key === name && value && /^[A-Za-z0-9_-]+$/.test(value)) return value;
+  }
+  return null;
 }
 
 function rawBytes(data: RawData): Buffer {
@@ -92,8 +102,10 @@ export async function startWebServer(opts: WebHostOptions): Promise<WebHost> {
     res.end(`${message}\n`);
   };
   const hostOk = (req: IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
-  const cookieOk = (req: IncomingMessage) => tokenEquals(token, cookieToken(req));
-  const setCookie = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  const cookieName = opts.cookieName ?? COOKIE;
+  const cookieOk = (req: IncomingMessage) => tokenEquals(token, cookieToken(req, cookieName));
+  const setCookie = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  const landing = opts.landingPath ?? '/';
 
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -105,7 +117,7 @@ export async function startWebServer(opts: WebHostOptions): Promise<WebHost> {
         // Exchange the opening code for the cookie, then drop it from the address bar. A used code
         // still lands a browser that already holds the cookie; anyone else is refused.
         if (codes.redeem(code) || cookieOk(req)) {
-          res.writeHead(303, { Location: '/', 'Set-Cookie': setCookie, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+          res.writeHead(303, { Location: landing, 'Set-Cookie': setCookie, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
           return res.end();
         }
         log.warn('refused an opening code that is unknown, used or expired');

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger } from '../../main/services/log';
 import { EventBus } from '../../main/services/events';
-import { Kiosk } from '../../main/services/kiosk';
+import { Kiosk, type KioskDeps } from '../../main/services/kiosk';
+import { PinGate } from '../../main/services/operator/pin';
 import type { ChipPhoto, ReaderService } from '../../main/services/reader/types';
 import { Settings, type SettingsInput } from '../../main/services/settings';
 import type { VerifyInput, VerifyOutcome, VerifyProvider } from '../../main/services/verify/provider';
@@ -33,8 +34,18 @@ export class RecordingProvider implements VerifyProvider {
 export interface TestKioskOptions {
   settings?: SettingsInput;
   provider?: VerifyProvider;
+  /** Builds providers from settings, so operator changes apply (e.g. a new FAR). */
+  makeProvider?: KioskDeps['makeProvider'];
+  /** A staff PIN (hashed into a temporary file) to open the operator surface with. */
+  operatorPin?: string;
   reader?: (bus: EventBus) => ReaderService;
   photo?: ChipPhoto | null;
+}
+
+function pinGate(pin: string): PinGate {
+  const gate = new PinGate(join(mkdtempSync(join(tmpdir(), 'rz-pin-')), 'pin.json'));
+  gate.set(pin);
+  return gate;
 }
 
 export function createTestKiosk(opts: TestKioskOptions = {}): Kiosk {
@@ -46,7 +57,9 @@ export function createTestKiosk(opts: TestKioskOptions = {}): Kiosk {
     shell: 'web',
     log: quietLog,
     createReader: (bus) => (opts.reader ? opts.reader(bus) : new FakeReader(bus, photo)),
-    provider: opts.provider ?? new RecordingProvider(),
+    provider: opts.provider ?? opts.makeProvider?.(settings.verify) ?? new RecordingProvider(),
+    makeProvider: opts.makeProvider,
+    pin: opts.operatorPin ? pinGate(opts.operatorPin) : null,
     localFaceBackends: ['wasm'],
   });
 }

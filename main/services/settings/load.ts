@@ -56,5 +56,11 @@ export function publicSettings(settings: Settings, outOfService: string | null =
     capture: settings.capture,
     resultDisplayMs: settings.resultDisplayMs,
     consentTimeoutMs: settings.consentTimeoutMs,
+    flow: { ...settings.flow, provider: settings.verify.provider },
+    privacy: {
+      keepsRecords: settings.audit.enabled,
+      keepsImages: settings.audit.enabled && settings.audit.storeImages,
+      retentionDays: settings.audit.retentionDays,
+    },
   };
 }

@@ -57,6 +57,8 @@ const VerifySettings = z.strictObject({
   far: z.union([z.literal(0.0001), z.literal(0.001), z.literal(0.01)]).default(0.001),
   /** A failed liveness check fails the verification even when the faces match. */
   requireLiveness: z.boolean().default(true),
+  /** cloudauth unreachable (network, timeout, 5xx): compare on the local engine instead of failing. */
+  fallbackToLocal: z.boolean().default(false),
   cloudauth: CloudauthSettings.prefault({}),
   local: z
     .strictObject({
@@ -69,11 +71,22 @@ const VerifySettings = z.strictObject({
 });
 
 const AuditSettings = z.strictObject({
+  /** A central service's URL that receives each audit record (queued and retried until it accepts). */
+  centralUrl: z.string().url().optional(),
   enabled: z.boolean().default(true),
   /** Off by default: biometric images are kept only when an operator turns this on. */
   storeImages: z.boolean().default(false),
   /** SQLite file; relative paths resolve against the data directory. */
   file: z.string().default('audit.sqlite'),
+  /** Records older than this are purged (PIPL: kept no longer than needed). */
+  retentionDays: z.number().int().positive().max(3650).default(90),
+});
+
+const FlowSettings = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  verifyTimeoutMs: z.number().int().positive().default(45_000),
+  cardReadMs: z.number().int().positive().default(1500),
+  voice: z.boolean().default(true),
 });
 
 // The kiosk's and the service's H5 page's shared capture policy (capture/defaults.ts).
@@ -87,6 +100,7 @@ export const Settings = z.strictObject({
   audit: AuditSettings.prefault({}),
   resultDisplayMs: z.number().int().positive().default(6000),
   consentTimeoutMs: z.number().int().positive().default(30_000),
+  flow: FlowSettings.prefault({}),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

@@ -38,6 +38,8 @@ export function reasonForCode(code: string): VerifyReason {
   if (code === 'Error.NoFaceDetected') return 'no-face';
   if (/^InvalidParam\.|^Error\.(Image|InvalidImage)|^InvalidImage|^Image/.test(code)) return 'image-invalid';
   if (code === 'Error.ModelMissing' || code === 'Error.EngineClosed') return 'provider-unavailable';
+  // The service could not be reached: not its verdict, and staff (or the local fallback) can act on it.
+  if (['NetworkError', 'Timeout', 'ServiceUnavailable', 'InternalError.ServiceUnavailable'].includes(code)) return 'provider-unavailable';
   if (code === 'Aborted' || code === 'aborted') return 'cancelled';
   return 'provider-failed';
 }

@@ -20,6 +20,8 @@ const messages: Record<string, Record<Language, string>> = {
   'card-read-failed': { 'zh-CN': '读卡失败，请拿起证件后重新放置', en: 'The card could not be read: lift it and place it again' },
   'card-invalid': { 'zh-CN': '证件信息校验失败，请联系工作人员', en: 'The card data failed its checks: please call staff' },
   'sam-fault': { 'zh-CN': '读卡器安全模块故障，请联系工作人员', en: 'Card reader security module fault: please call staff' },
+  'verify-timeout': { 'zh-CN': '核验超时，没有收到结果，请重试或联系工作人员', en: 'No verdict came in time: try again or call staff' },
+  'demo-photo-failed': { 'zh-CN': '未能拍到清晰的面部照片，请重试', en: 'No clear face photo could be taken: please try again' },
   unavailable: { 'zh-CN': '服务暂不可用，请联系工作人员', en: 'The kiosk service is unavailable: please call staff' },
 };
 

@@ -1,7 +1,7 @@
 import type { ReaderStatus } from '../../../contract';
 import type { Translate } from './types';
 
-export function AttractScreen({ t, reader, onSimulate }: { t: Translate; reader: ReaderStatus | null; onSimulate(): void }) {
+export function AttractScreen({ t, reader, onSimulate, onUseMyFace }: { t: Translate; reader: ReaderStatus | null; onSimulate(): void; onUseMyFace(): void }) {
   return (
     <main className="screen attract" data-screen="attract">
       <div className="card-slot" aria-hidden="true" />
@@ -12,7 +12,11 @@ export function AttractScreen({ t, reader, onSimulate }: { t: Translate; reader:
       {reader?.canSimulate && (
         <div className="demo">
           <p className="badge">{t('demoBadge')}</p>
-          <button className="secondary" data-testid="simulate-card" onClick={onSimulate}>{t('simulateCard')}</button>
+          <div className="actions">
+            <button className="secondary" data-testid="simulate-card" onClick={onSimulate}>{t('simulateCard')}</button>
+            <button className="secondary" data-testid="use-my-face" onClick={onUseMyFace}>{t('demoUseMyFace')}</button>
+          </div>
+          <p className="hint small">{t('demoUseMyFaceHint')}</p>
         </div>
       )}
     </main>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CaptureSettings, CardPublic, ContractClient, FaceBackend, Language, VerifyChallenge } from '../../../contract';
+import type { ActiveChallenge, CaptureSettings, CardPublic, ContractClient, FaceBackend, Language } from '../../../contract';
 import type { Arrow, PromptKey } from '../../../capture/guidance';
 import { CaptureSession, type CapturePhase, type CaptureStep } from '../../../capture/session';
 import type { Box } from '../../../capture/types';
@@ -17,10 +17,17 @@ import type { Translate } from './types';
 export interface CaptureScreenProps {
   t: Translate;
   client: ContractClient;
-  card: CardPublic;
+  /** The card being verified; null while taking a demo card's photo. */
+  card: CardPublic | null;
   settings: CaptureSettings;
   language: Language;
   send(event: FlowEvent): void;
+  /**
+   * verify: the frame and its liveness record go to verify.submit. demo-photo: the frame becomes
+   * the photo of a demo card (passive gate only, nothing verified); main then presents that card.
+   */
+  purpose?: 'verify' | 'demo-photo';
+  voice?: boolean;
 }
 
 interface CaptureViewState {
@@ -49,7 +56,16 @@ function looksSame(a: CaptureViewState, b: CaptureViewState): boolean {
 /** system.info reports the renderer's backend; once per page is enough, the engine is shared. */
 let reportedBackend: FaceBackend | null = null;
 
-export function CaptureScreen({ t, client, card, settings, language, send }: CaptureScreenProps) {
+/** Taking a demo card photo checks only that one steady face is there: no challenge, no liveness thresholds. */
+function demoPhotoSettings(settings: CaptureSettings): CaptureSettings {
+  return { ...settings, activeChallenges: [], antispoofMin: 0, livenessMin: 0 };
+}
+
+/** What the capture performs: main's challenge for a verification; none for a demo card's photo. */
+type Issued = { challengeId: string | null; challenge: ActiveChallenge | null };
+
+export function CaptureScreen({ t, client, card, settings: configured, language, send, purpose = 'verify', voice = true }: CaptureScreenProps) {
+  const settings = useMemo(() => (purpose === 'demo-photo' ? demoPhotoSettings(configured) : configured), [purpose, configured]);
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [engine, setEngine] = useState<LiveDetector | null>(null);
   const [camera, setCamera] = useState<CameraStatus | null>(null);
@@ -57,11 +73,13 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   const [fps, setFps] = useState(0);
   const speaker = useMemo(() => new PromptSpeaker(), []);
   // Main draws the challenge (the page only performs it) and will accept one answer to it, in time.
-  const [issued, setIssued] = useState<VerifyChallenge | null>(null);
+  const [issued, setIssued] = useState<Issued | null>(purpose === 'demo-photo' ? { challengeId: null, challenge: null } : null);
   const opened = useMemo(() => performance.now(), []);
   // One session per screen: the challenge is main's, kept across restarts; the clock starts when the screen opens.
   const session = useMemo(() => (issued ? new CaptureSession(settings, issued.challenge, opened) : null), [settings, issued, opened]);
   const finished = useRef(false);
+  // What the person was last told before a timeout: the timeout error repeats it (e.g. "stand in front of the camera").
+  const lastGuidance = useRef<PromptKey>('loading');
   const screenRef = useRef<HTMLElement>(null);
 
   const fail = useCallback((code: string, message: string) => {
@@ -72,6 +90,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
 
   useEffect(() => {
     let cancelled = false;
+    if (purpose !== 'verify' || !card) return;
     client.invoke('verify.challenge', { cardId: card.cardId }).then(
       (challenge) => {
         if (!cancelled) setIssued(challenge);
@@ -83,7 +102,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
     return () => {
       cancelled = true;
     };
-  }, [client, card.cardId, fail]);
+  }, [client, card, purpose, fail]);
 
   useEffect(() => {
     let cancelled = false;
@@ -109,19 +128,28 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
 
   const submit = useCallback(async ({ step, jpegBase64 }: CapturedFrame) => {
     if (finished.current || !step.result || !issued) return;
+    finished.current = true;
+    if (purpose === 'demo-photo') {
+      // Main answers by presenting the demo card (reader.card), which moves the flow on.
+      await client.invoke('demo.faceCard', { image: { mime: 'image/jpeg', base64: jpegBase64 } }).catch((error: Error) => {
+        send({ type: 'CAPTURE_FAILED', error: { code: 'demo-photo-failed', message: error.message } });
+      });
+      return;
+    }
+    // The flow leaves capture now: main may answer before the reply carrying our id (kept as early).
+    send({ type: 'CAPTURE_SENT', face: jpegBase64 });
     try {
       const { verificationId } = await client.invoke('verify.submit', {
-        cardId: card.cardId,
-        challengeId: issued.challengeId,
+        cardId: card?.cardId ?? '',
+        challengeId: issued.challengeId ?? '',
         image: { mime: 'image/jpeg', base64: jpegBase64 },
         liveness: step.result.liveness,
       });
-      finished.current = true;
       send({ type: 'CAPTURE_SUBMITTED', verificationId });
     } catch (error) {
-      fail('submit-failed', (error as Error).message);
+      send({ type: 'CAPTURE_FAILED', error: { code: 'submit-failed', message: (error as Error).message } });
     }
-  }, [client, card.cardId, issued, send, fail]);
+  }, [client, card?.cardId, issued, send, purpose]);
 
   const handlers = useRef({ submit, fail, language });
   handlers.current = { submit, fail, language };
@@ -130,6 +158,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
     if (!video || !engine || !session) return;
     const loop = new CaptureLoop(video, engine, session, {
       onStep: (step: CaptureStep) => {
+        if (step.prompt !== 'timed-out' && step.prompt !== 'done') lastGuidance.current = step.prompt;
         const next: CaptureViewState = {
           phase: step.phase,
           prompt: step.prompt,
@@ -146,7 +175,7 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
         if (loop.frames % 10 === 0) setFps(loop.meter.fps);
       },
       onCaptured: (captured) => void handlers.current.submit(captured),
-      onTimedOut: (step) => handlers.current.fail('capture-timeout', promptText(handlers.current.language, step.prompt)),
+      onTimedOut: () => handlers.current.fail('capture-timeout', promptText(handlers.current.language, lastGuidance.current)),
       onError: (error) => handlers.current.fail('face-detection-failed', error.message),
     });
     loop.start();
@@ -156,8 +185,8 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   }, [video, engine, session]);
 
   useEffect(() => {
-    speaker.say(promptText(language, view.prompt), language);
-  }, [view.prompt, language, speaker]);
+    if (voice) speaker.say(promptText(language, view.prompt), language);
+  }, [view.prompt, language, speaker, voice]);
   useEffect(() => () => speaker.stop(), [speaker]);
 
   const onLive = useCallback((live: HTMLVideoElement | null) => {
@@ -169,11 +198,11 @@ export function CaptureScreen({ t, client, card, settings, language, send }: Cap
   const severity = view.ok || view.phase === 'complete' ? 'ok' : view.phase === 'loading' ? 'info' : 'warn';
   return (
     <main
-      ref={screenRef} className="screen capture" data-screen="capture" data-testid="capture-screen"
+      ref={screenRef} className="screen capture" data-screen={purpose === 'demo-photo' ? 'demoPhoto' : 'capture'} data-testid="capture-screen"
       data-capture-phase={view.phase} data-prompt={view.prompt} data-challenge={session ? (session.challenge ?? 'none') : ''}
       data-backend={engine?.backend ?? ''} data-loop-fps={fps.toFixed(1)}
     >
-      <h1>{t('captureTitle')}</h1>
+      <h1>{purpose === 'demo-photo' ? t('demoTakingPhoto') : t('captureTitle')}</h1>
       <CaptureView settings={settings} onLive={onLive} onStatus={setCamera} onCameraError={onCameraError}>
         <CaptureOverlay
           width={view.frame.width} height={view.frame.height} phase={view.phase} ok={view.ok}

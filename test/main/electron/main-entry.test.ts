@@ -53,7 +53,7 @@ describe('Electron main entry (mocked electron module)', () => {
       expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) }),
     ]);
     expect(e.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
-    expect([...e.ipcMain.handlers.keys()]).toEqual(['renzheng:invoke']);
+    expect([...e.ipcMain.handlers.keys()]).toEqual(['renzheng:invoke', 'renzheng:operator-invoke']);
     expect(e.session.defaultSession.requestHandler).toBeTypeOf('function');
     expect(e.powerSaveBlocker.start).toHaveBeenCalledWith('prevent-display-sleep');
     const win = FakeBrowserWindow.instances[0]!;

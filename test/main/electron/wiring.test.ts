@@ -203,3 +203,16 @@ describe('contract over Electron IPC', () => {
     expect(target.sent.some(([channel, event]) => channel === IPC_EVENT && event === 'reader.card')).toBe(true);
   });
 });
+
+describe('Electron operator window', () => {
+  it('answers operator calls only from the operator window it opened, on the operator page', async () => {
+    const { isOperatorSender, OPERATOR_URL } = await import('../../../main/electron/operator-window');
+    const from = (id: number, url: string) => ({ sender: { id }, senderFrame: { url } }) as never;
+    expect(isOperatorSender(from(7, OPERATOR_URL), 7)).toBe(true);
+    // The kiosk window, even on the operator URL, is another webContents.
+    expect(isOperatorSender(from(3, OPERATOR_URL), 7)).toBe(false);
+    expect(isOperatorSender(from(7, 'app://kiosk/index.html'), 7)).toBe(false);
+    expect(isOperatorSender(from(7, `${OPERATOR_URL}.evil`), 7)).toBe(false);
+    expect(isOperatorSender(from(7, OPERATOR_URL), null)).toBe(false);
+  });
+});

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { VerifyReason } from '../../../../contract';
 import { reasonForCode } from '../../../../main/services/verify/provider';
-import { reasonText } from '../../../../renderer/src/i18n/reasons';
+import { reasonKeysFor } from '../../../../renderer/src/i18n/reasons';
+import { translate } from '../../../../renderer/src/i18n/strings';
+
+const failed = (reason: VerifyReason) =>
+  ({ verificationId: 'v', verdict: 'fail', provider: 'local', score: null, threshold: null, far: null, reason, providerCode: null, message: null }) as const;
+const reasonText = (language: 'zh-CN' | 'en', reason: VerifyReason) => translate(language, reasonKeysFor(failed(reason)).why!);
 
 describe('verification reasons', () => {
   it("gives every provider code one of the kiosk's own reasons", () => {
@@ -11,6 +16,7 @@ describe('verification reasons', () => {
     expect(reasonForCode('Aborted')).toBe('cancelled');
     expect(reasonForCode('InvalidAccessKeyId.NotFound')).toBe('provider-failed');
     expect(reasonForCode('Throttling.User')).toBe('provider-failed');
+    expect(reasonForCode('NetworkError')).toBe('provider-unavailable');
   });
 
   it('has a Chinese and an English sentence for every reason, none of them a code', () => {
