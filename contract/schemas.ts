@@ -226,7 +226,7 @@ export const ReaderError = z.strictObject({
 export type ReaderError = z.infer<typeof ReaderError>;
 
 /** Demo mode: a frame from the camera becomes the photo of a demo card (only while the simulated reader is active). */
-export const DemoFaceCard = z.strictObject({ image: EncodedImage.extend({ mime: z.literal('image/jpeg') }) });
+export const DemoFaceCard = z.strictObject({ image: JpegImage });
 
 /** A card whose chip photo cannot be decoded: the person was sent to staff; main records a manual check. */
 export const ManualCheck = z.strictObject({ cardId: z.string().min(1).max(64) });
