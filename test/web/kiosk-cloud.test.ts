@@ -57,10 +57,13 @@ describe.skipIf(!chromiumPath)('cloud verification service unreachable', () => {
   it('says the service cannot be reached when the operator did not allow a local fallback, and queues the audit record', async () => {
     const { page, dataDir } = await run(false, 'cloud-unreachable');
     expect(await page.getAttribute('[data-screen=result]', 'data-verdict')).toBe('error');
-    expect(await page.getAttribute('[data-screen=result]', 'data-reason')).toBe('NetworkError');
+    expect(await page.getAttribute('[data-screen=result]', 'data-reason')).toBe('provider-unavailable');
+    expect(await page.locator('[data-testid=result-provider-code]').innerText()).toBe('NetworkError');
     expect(await page.locator('[data-testid=result-why]').innerText()).toBe('The verification service cannot be reached: please call staff');
     const audit = new Database(join(dataDir, 'audit.sqlite'), { readonly: true });
-    expect(audit.prepare('SELECT provider, verdict, reason FROM verifications').all()).toEqual([{ provider: 'cloudauth', verdict: 'error', reason: 'NetworkError' }]);
+    expect(audit.prepare('SELECT provider, verdict, reason, provider_code FROM verifications').all()).toEqual([
+      { provider: 'cloudauth', verdict: 'error', reason: 'provider-unavailable', provider_code: 'NetworkError' },
+    ]);
     // The central service is down too: the record waits in the outbox with its failed try counted.
     await expect.poll(() => audit.prepare('SELECT tries FROM outbox').get(), { timeout: 10_000 }).toMatchObject({ tries: 1 });
     audit.close();

@@ -152,7 +152,10 @@ export class AuditLedger {
   recordManualCheck(card: HeldCard, now = Date.now()): string {
     const id = randomUUID();
     this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO verifications VALUES (?, ?, 0, ?, ?, 'none', 'manual-check', 'no-chip-photo', NULL, NULL, NULL, 0, NULL, '[]')`)
+      // Named columns: audit-store adds columns over releases (detail, provider_code).
+      this.db.prepare(`INSERT INTO verifications (verification_id, started_at, duration_ms, card_type, id_number_masked, provider,
+        verdict, reason, score, threshold, far, liveness_passed, liveness_challenge, liveness_checks)
+        VALUES (?, ?, 0, ?, ?, 'none', 'manual-check', 'no-chip-photo', NULL, NULL, NULL, 0, NULL, '[]')`)
         .run(id, new Date(now).toISOString(), card.identity.type, maskIdNumber(card.identity.idNumber));
       this.db.prepare('INSERT INTO verification_subjects VALUES (?, ?, ?, NULL)').run(id, this.idHash(card.identity.idNumber), card.cardId);
     })();

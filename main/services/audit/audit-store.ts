@@ -71,7 +71,8 @@ export class AuditStore implements VerificationAudit {
       id_number_masked, provider, verdict, liveness_passed, liveness_challenge, liveness_checks)
       VALUES (@verification_id, @started_at, 0, @card_type, @id_number_masked, @provider, '${PENDING}',
       @liveness_passed, @liveness_challenge, @liveness_checks)`);
-    this.complete = this.db.prepare(`UPDATE verifications SET duration_ms = @duration_ms, verdict = @verdict,
+    // provider too: a fallback decides with another provider than the one the row started with.
+    this.complete = this.db.prepare(`UPDATE verifications SET duration_ms = @duration_ms, provider = @provider, verdict = @verdict,
       reason = @reason, score = @score, threshold = @threshold, far = @far, detail = @detail, provider_code = @provider_code
       WHERE verification_id = @verification_id AND verdict = '${PENDING}'`);
     this.insertImages = this.db.prepare('INSERT INTO verification_images VALUES (?, ?, ?, ?)');
@@ -97,6 +98,7 @@ export class AuditStore implements VerificationAudit {
       const changed = this.complete.run({
         verification_id: record.verificationId,
         duration_ms: Math.round(record.durationMs),
+        provider: result.provider,
         verdict: result.verdict,
         reason: result.reason,
         score: result.score,

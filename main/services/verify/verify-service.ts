@@ -5,6 +5,7 @@ import {
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { ChipPhoto, HeldCard, ReaderService } from '../reader/types';
+import { DEMO_CARD_WARNING } from '../demo/face-card';
 import { ChallengeBook, type Redeemed } from './challenge-book';
 import { checkLiveFrame, type FrameVerdict } from './frame-checks';
 import { judgeLiveness } from './liveness-policy';
@@ -166,7 +167,10 @@ export class VerifyService {
       const judgement = judgeLiveness(request.liveness, redeemed.issued, capture, this.now());
       if (!judgement.ok) return { kind: 'rejected', reason: 'liveness-failed', detail: judgement.why };
     }
-    const frame = await (this.deps.checkFrame ?? checkLiveFrame)(live, card.photo, capture);
+    // A demo card's photo was itself taken by this camera moments ago ("use my face as the card"), so
+    // a live frame that resembles it is the point, not a replayed chip photo: only real cards get that check.
+    const isDemoCard = card.public.warnings.includes(DEMO_CARD_WARNING);
+    const frame = await (this.deps.checkFrame ?? checkLiveFrame)(live, isDemoCard ? null : card.photo, capture);
     if (!frame.ok) {
       if (frame.reason === 'liveness-failed') return { kind: 'rejected', reason: 'liveness-failed', detail: frame.why };
       return { kind: 'error', reason: frame.reason, providerCode: null, message: frame.why };

@@ -30,7 +30,7 @@ function kiosk(opts: { photo?: null; realReader?: boolean; pin?: string } = {}) 
   const k = new Kiosk({
     settings: Settings.parse({}), appVersion: '0', shell: 'web', log: quietLog, bus, localFaceBackends: [],
     provider: new RecordingProvider(), ledger, pin,
-    createReader: (b) => new FakeReader(b, opts.photo === null ? null : { mime: 'image/jpeg', bytes: Buffer.from('x') }, status),
+    createReader: (b) => new FakeReader(b, opts.photo === null ? null : { mime: 'image/jpeg', bytes: readFileSync(join(repoRoot, 'test/fixtures/camera/person-linda.jpg')) }, status),
   });
   return { k, cards, ledger, dispatch: createDispatcher(k.handlers, quietLog) };
 }
@@ -65,14 +65,21 @@ describe('kiosk channels for the flow', () => {
     const { k, cards, dispatch } = kiosk();
     await k.reader.simulate('present');
     const cardId = cards[0]!.cardId;
-    const submit = { cardId, image: { mime: 'image/jpeg', base64: 'AAAA' }, liveness: { passed: true, challenge: null, checks: [], durationMs: 1 } };
-    const first = await dispatch('verify.submit', submit);
-    expect(first.ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
-    expect((await dispatch('verify.submit', submit)).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
+    const image = { mime: 'image/jpeg', base64: await faceJpeg() };
+    const liveness = { passed: true, challenge: null, checks: [], durationMs: 1 };
+    // Each attempt answers a challenge of its own, issued by main for the held card.
+    const attempt = async () => {
+      const challenge = await dispatch('verify.challenge', { cardId });
+      if (!challenge.ok) return challenge;
+      const { challengeId } = challenge.value as { challengeId: string };
+      return dispatch('verify.submit', { cardId, challengeId, image, liveness });
+    };
+    expect((await attempt()).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await attempt()).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
     await dispatch('session.reset', {});
-    expect(await dispatch('verify.submit', submit)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await attempt()).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
   it('opens the operator surface only with the right PIN, and never without a PIN set', async () => {
