@@ -108,6 +108,11 @@ export const VerifySubmit = z.strictObject({
   challengeId: z.string().min(1).max(64),
   image: JpegImage,
   liveness: LivenessRecord,
+  /**
+   * The person ticked "keep my card photo as a reference" on the consent screen. Main honours it
+   * only where it offered the choice (flow.offerEnrollment) and sends it to our service with the verification.
+   */
+  enrollConsent: z.boolean().optional(),
 });
 export type VerifySubmit = z.infer<typeof VerifySubmit>;
 
@@ -187,6 +192,8 @@ export const FlowSettings = z.strictObject({
   voice: z.boolean(),
   /** The configured verifier; a result from another one means the kiosk fell back (cloud unreachable). */
   provider: VerifyProvider,
+  /** The consent screen offers to keep the card photo as a reference at our service (cloudauth rpmin, verify.cloudauth.offerEnrollment). */
+  offerEnrollment: z.boolean(),
 });
 export type FlowSettings = z.infer<typeof FlowSettings>;
 

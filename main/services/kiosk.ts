@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ContractError, type SystemInfo } from '../../contract';
 import type { ContractHandlers } from '../../contract/dispatcher';
 import type { Logger } from './log';
@@ -13,7 +14,7 @@ import type { SecretStore } from './operator/secrets';
 import type { OutboxSender } from './audit/outbox';
 import { EventBus } from './events';
 import type { ReaderService } from './reader/types';
-import { publicSettings, type Settings } from './settings';
+import { offersEnrollment, publicSettings, type Settings } from './settings';
 import type { VerifyProvider } from './verify/provider';
 import { VerifyService } from './verify/verify-service';
 
@@ -46,6 +47,9 @@ export interface KioskDeps {
 
 /** Opens the operator surface after a correct PIN; returns the URL for the page to open (web) or null (Electron opened a window). */
 export type OperatorOpener = () => Promise<string | null>;
+
+/** Names the consent text the person agreed to (renderer/src/i18n/strings.ts consentEnroll); change it when the text changes. */
+export const ENROLL_CONSENT_WORDING = 'renzheng-consent-enroll-v1';
 
 /** Retention runs at start and then this often. */
 const PURGE_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -91,6 +95,9 @@ export class Kiosk {
       requireLiveness: deps.settings.verify.requireLiveness,
       capture: deps.settings.capture,
       log: this.log.child('verify'),
+      enrollment: offersEnrollment(deps.settings)
+        ? { kiosk: deps.settings.verify.cloudauth.kioskId ?? hostname(), wording: ENROLL_CONSENT_WORDING }
+        : undefined,
       // The row is written when the verification starts and completed before the verdict is shown.
       audit: audit || ledger ? {
         started: (start) => audit?.started(start),

@@ -26,6 +26,8 @@ export function App({ client }: { client: ContractClient }) {
   const [language, setLanguage] = useState<Language>('zh-CN');
   const [reader, setReader] = useState<ReaderStatus | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // What the person ticked on this card's consent screen; forgotten when the flow returns to attract.
+  const [enrollConsent, setEnrollConsent] = useState(false);
   const [pinOpen, setPinOpen] = useState(false);
   const speaker = useMemo(() => new PromptSpeaker(), []);
 
@@ -66,6 +68,7 @@ export function App({ client }: { client: ContractClient }) {
   // operator changed meanwhile (attempts, timeouts, language, privacy notice) for the next person.
   useEffect(() => {
     if (state.name !== 'attract') return;
+    setEnrollConsent(false);
     void client.invoke('session.reset', {}).catch(() => undefined);
     client.invoke('settings.public', {}).then((s) => {
       options.current = { maxAttempts: s.flow.maxAttempts };
@@ -131,10 +134,13 @@ export function App({ client }: { client: ContractClient }) {
       {state.name === 'cardRead' && <CardReadScreen t={t} card={state.card} onContinue={() => send({ type: 'CONTINUE' })} />}
       {state.name === 'manualCheck' && <ManualCheckScreen t={t} card={state.card} onDone={() => send({ type: 'CONTINUE' })} />}
       {state.name === 'consent' && (
-        <ConsentScreen t={t} privacy={settings.privacy} onAccept={() => send({ type: 'CONSENT_ACCEPTED' })} onDecline={() => send({ type: 'CONSENT_DECLINED' })} />
+        <ConsentScreen
+          t={t} privacy={settings.privacy} offerEnrollment={settings.flow.offerEnrollment}
+          onAccept={(enroll) => { setEnrollConsent(enroll); send({ type: 'CONSENT_ACCEPTED' }); }} onDecline={() => send({ type: 'CONSENT_DECLINED' })}
+        />
       )}
       {state.name === 'capture' && (
-        <CaptureScreen key={state.attempt} t={t} client={client} card={state.card} settings={settings.capture} language={language} send={send} voice={voice} />
+        <CaptureScreen key={state.attempt} t={t} client={client} card={state.card} settings={settings.capture} language={language} send={send} voice={voice} enrollConsent={enrollConsent} />
       )}
       {state.name === 'verifying' && <VerifyingScreen t={t} stage={state.stage} />}
       {state.name === 'result' && (

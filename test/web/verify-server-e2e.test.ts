@@ -9,7 +9,11 @@ import { openCaptureScreen } from '../renderer/capture-e2e';
 import { startTestServer, type TestServer } from '../server/support/harness';
 import { chromiumPath, launchChromium } from '../support/chromium';
 import { FakeReader } from '../support/fake-reader';
-import { startTestWebHost } from '../support/test-kiosk';
+import { screenshotDir, startTestWebHost } from '../support/test-kiosk';
+import { ENROLL_CONSENT_WORDING } from '../../main/services/kiosk';
+import { ReferenceStore } from '../../server/references/store';
+import { setBizSettings } from '../../server/references/biz-settings';
+import { serverKeys } from '../../server/start';
 import { cameraFrom, chipPhotoFrom, LINDA_AT_KIOSK, passiveOnly, VLADO1_HEAD, VLADO_AT_KIOSK } from '../support/verify-fixtures';
 
 // The kiosk with verify.provider "cloudauth" pointed at our own service, which decides with the
@@ -63,4 +67,45 @@ describe.skipIf(!chromiumPath)('the kiosk verifying through our cloudauth servic
     expect(await verdict('rpmin', await cameraFrom('test/fixtures/faces/person-linda.jpg', LINDA_AT_KIOSK))).toBe('fail');
     expect(server.logs.filter((l) => l.action === 'SubmitMaterials' && l.code === '1').map((l) => l.verifyStatus)).toEqual([1, 2]);
   }, 240_000);
+
+  it('enrolls the chip photo as a reference only when the person ticks the choice on the consent screen', async () => {
+    await server.createBiz('EnrollBiz', 'RPMin');
+    await setBizSettings(server.server.repo, 'EnrollBiz', { enrollReferences: true }, new Date());
+    const keys = serverKeys(server.dataDir, server.env);
+    const references = new ReferenceStore({ repo: server.server.repo, biometrics: keys.biometrics, indexKey: keys.tokenKey, now: () => new Date(), randomHex: (n) => 'b'.repeat(n * 2) });
+    const chip = await chipPhotoFrom('test/fixtures/faces/person-vlado1.jpg', VLADO1_HEAD);
+    const provider = createCloudauthProvider({
+      endpoint: server.url, region: 'cn-hangzhou', apiVersion: '2018-09-16', mode: 'rpmin', biz: 'EnrollBiz',
+      accessKeyId: server.key.AccessKeyId, accessKeySecret: server.key.AccessKeySecret, far: 0.001, timeoutMs: 60_000,
+    });
+    const host = await startTestWebHost({
+      provider,
+      reader: (bus) => new FakeReader(bus, { mime: 'image/bmp', bytes: chip }),
+      settings: { language: 'en', capture: passiveOnly, verify: { provider: 'cloudauth', cloudauth: { mode: 'rpmin', offerEnrollment: true, kioskId: 'counter-9' } } },
+    });
+    hosts.push(host);
+    const browser = await launchChromium({ fakeCameraY4m: await cameraFrom('test/fixtures/faces/person-vlado.jpg', VLADO_AT_KIOSK) });
+    browsers.push(browser);
+    const verifyWith = async (tick: boolean) => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(host.openUrl());
+      await page.click('[data-testid=simulate-card]');
+      await page.waitForSelector('[data-testid=consent-enroll]', { timeout: 15_000 });
+      if (tick) {
+        await page.check('[data-testid=consent-enroll]');
+        await page.screenshot({ path: join(screenshotDir, 'consent-enroll-ticked.png') });
+      }
+      await page.click('[data-testid=consent-accept]');
+      await page.waitForSelector('[data-screen=result]', { timeout: 90_000 });
+      const verdict = await page.getAttribute('[data-screen=result]', 'data-verdict');
+      await page.close();
+      return verdict;
+    };
+    // The FakeReader's card holder.
+    const idNumber = '11010519491231002X';
+    expect(await verifyWith(false)).toBe('pass');
+    expect(await references.find(idNumber)).toBeUndefined();
+    expect(await verifyWith(true)).toBe('pass');
+    expect((await references.find(idNumber))?.reference).toMatchObject({ sourceKiosk: 'counter-9', consent: { source: 'kiosk', wording: ENROLL_CONSENT_WORDING } });
+  }, 300_000);
 });

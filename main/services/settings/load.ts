@@ -56,11 +56,17 @@ export function publicSettings(settings: Settings, outOfService: string | null =
     capture: settings.capture,
     resultDisplayMs: settings.resultDisplayMs,
     consentTimeoutMs: settings.consentTimeoutMs,
-    flow: { ...settings.flow, provider: settings.verify.provider },
+    flow: { ...settings.flow, provider: settings.verify.provider, offerEnrollment: offersEnrollment(settings) },
     privacy: {
       keepsRecords: settings.audit.enabled,
       keepsImages: settings.audit.enabled && settings.audit.storeImages,
       retentionDays: settings.audit.retentionDays,
     },
   };
+}
+
+/** Whether the consent screen may offer enrollment: only when verifying through our service's ticket flow. */
+export function offersEnrollment(settings: Settings): boolean {
+  const { provider, cloudauth } = settings.verify;
+  return provider === 'cloudauth' && cloudauth.mode === 'rpmin' && cloudauth.offerEnrollment;
 }

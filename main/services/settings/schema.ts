@@ -49,6 +49,13 @@ const CloudauthSettings = z.strictObject({
   timeoutMs: z.number().int().positive().default(15_000),
   /** Allow a plain http:// endpoint off this machine (loopback is always allowed): only for a test service on a trusted network. */
   allowInsecureHttp: z.boolean().default(false),
+  /**
+   * Offer, on the consent screen, to keep the card photo as a reference at our own service (issue 15's
+   * references; the service's biz must allow enrollment too). Needs mode rpmin: CompareFaces keeps nothing.
+   */
+  offerEnrollment: z.boolean().default(false),
+  /** How this kiosk names itself in the consent record a reference keeps (default: the host name). */
+  kioskId: z.string().min(1).max(64).optional(),
 });
 
 const VerifySettings = z.strictObject({

@@ -52,6 +52,11 @@ export interface VerifyServiceDeps {
   now?: () => number;
   /** Uniform in [0, 1) for the challenge draw; crypto by default. */
   random?: () => number;
+  /**
+   * Set when the consent screen offers enrollment (flow.offerEnrollment): a submit that carries the
+   * person's consent then sends it on with the verification, naming this kiosk. Absent: never sent.
+   */
+  enrollment?: { kiosk: string; wording: string };
 }
 
 /** Uniform in [0, 1) from the crypto source: a person must not be able to predict the challenge. */
@@ -189,6 +194,10 @@ export class VerifyService {
         live,
         identity: card.identity,
         signal,
+        // Consent to keep the card photo travels only where main offered the choice; a page cannot add it elsewhere.
+        ...(request.enrollConsent && this.deps.enrollment
+          ? { enrollConsent: { at: new Date(this.now()).toISOString(), ...this.deps.enrollment } }
+          : {}),
         onStage: (stage) => this.deps.bus.emit('verify.progress', { verificationId, stage }),
       });
     } catch (error) {

@@ -28,6 +28,8 @@ export interface CaptureScreenProps {
    */
   purpose?: 'verify' | 'demo-photo';
   voice?: boolean;
+  /** The person agreed on the consent screen to keep the card photo as a reference (sent with the verification). */
+  enrollConsent?: boolean;
 }
 
 interface CaptureViewState {
@@ -64,7 +66,7 @@ function demoPhotoSettings(settings: CaptureSettings): CaptureSettings {
 /** What the capture performs: main's challenge for a verification; none for a demo card's photo. */
 type Issued = { challengeId: string | null; challenge: ActiveChallenge | null };
 
-export function CaptureScreen({ t, client, card, settings: configured, language, send, purpose = 'verify', voice = true }: CaptureScreenProps) {
+export function CaptureScreen({ t, client, card, settings: configured, language, send, purpose = 'verify', voice = true, enrollConsent = false }: CaptureScreenProps) {
   const settings = useMemo(() => (purpose === 'demo-photo' ? demoPhotoSettings(configured) : configured), [purpose, configured]);
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [engine, setEngine] = useState<LiveDetector | null>(null);
@@ -144,12 +146,13 @@ export function CaptureScreen({ t, client, card, settings: configured, language,
         challengeId: issued.challengeId ?? '',
         image: { mime: 'image/jpeg', base64: jpegBase64 },
         liveness: step.result.liveness,
+        ...(enrollConsent ? { enrollConsent: true } : {}),
       });
       send({ type: 'CAPTURE_SUBMITTED', verificationId });
     } catch (error) {
       send({ type: 'CAPTURE_FAILED', error: { code: 'submit-failed', message: (error as Error).message } });
     }
-  }, [client, card?.cardId, issued, send, purpose]);
+  }, [client, card?.cardId, issued, send, purpose, enrollConsent]);
 
   const handlers = useRef({ submit, fail, language });
   handlers.current = { submit, fail, language };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSettings, publicSettings, SettingsError } from '../../../../main/services/settings';
+import { loadSettings, offersEnrollment, publicSettings, Settings, SettingsError } from '../../../../main/services/settings';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'rz-settings-'));
 
@@ -39,5 +39,13 @@ describe('settings', () => {
     writeFileSync(join(data, 'settings.json'), JSON.stringify({ verify: { far: 0.5 } }));
     expect(() => loadSettings({ dataDir: data, env: {} })).toThrow(/verify\.far/);
     expect(() => loadSettings({ dataDir: data, file: join(data, 'missing.json'), env: {} })).toThrow(/does not exist/);
+  });
+
+  it('lets the consent screen offer enrollment only for the ticket flow of our service, when asked to', () => {
+    const offer = (verify: object) => offersEnrollment(Settings.parse({ verify }));
+    expect(offer({ provider: 'cloudauth', cloudauth: { mode: 'rpmin', offerEnrollment: true } })).toBe(true);
+    expect(offer({ provider: 'cloudauth', cloudauth: { mode: 'compare', offerEnrollment: true } })).toBe(false);
+    expect(offer({ provider: 'local', cloudauth: { mode: 'rpmin', offerEnrollment: true } })).toBe(false);
+    expect(offer({ provider: 'cloudauth', cloudauth: { mode: 'rpmin' } })).toBe(false);
   });
 });

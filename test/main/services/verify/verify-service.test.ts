@@ -30,7 +30,7 @@ function honestRecord(challenge: LivenessRecord['challenge'], durationMs = 900):
   return { passed: true, challenge, checks, durationMs };
 }
 
-function setup(provider: VerifyProvider, held: HeldCard | undefined = card, opts: { frame?: FrameVerdict; requireLiveness?: boolean } = {}) {
+function setup(provider: VerifyProvider, held: HeldCard | undefined = card, opts: { frame?: FrameVerdict; requireLiveness?: boolean; enrollment?: { kiosk: string; wording: string } } = {}) {
   const bus = new EventBus();
   const events: { event: string; payload: any }[] = [];
   bus.subscribe((m) => events.push(m));
@@ -48,6 +48,7 @@ function setup(provider: VerifyProvider, held: HeldCard | undefined = card, opts
     checkFrame: async () => opts.frame ?? { ok: true, width: 500, height: 500 },
     now: () => clock,
     random: () => 0, // always the first enabled challenge: blink
+    enrollment: opts.enrollment,
   });
   const result = () => events.find((e) => e.event === 'verify.result')?.payload as VerifyResult | undefined;
   /** A submit answering a freshly issued challenge, as the capture screen sends it. */
@@ -247,5 +248,26 @@ describe('VerifyService challenge draws', () => {
     expect(() => s.service.challenge('c1')).toThrow(/place it again/);
     s.service.cancel(); // a session reset is not a new card read
     expect(() => s.service.challenge('c1')).toThrow(/place it again/);
+  });
+
+  it('sends the consent to keep the card photo only where main offered the choice, stamped by main', async () => {
+    const offered = new RecordingProvider();
+    const s = setup(offered, card, { enrollment: { kiosk: 'counter-2', wording: 'consent-v1' } });
+    s.service.submit(s.answer({ enrollConsent: true }));
+    await expect.poll(s.result).toBeDefined();
+    expect(offered.inputs[0]!.enrollConsent).toEqual({ at: new Date(1_000_000).toISOString(), kiosk: 'counter-2', wording: 'consent-v1' });
+
+    const declined = new RecordingProvider();
+    const d = setup(declined, card, { enrollment: { kiosk: 'counter-2', wording: 'consent-v1' } });
+    d.service.submit(d.answer({ enrollConsent: false }));
+    await expect.poll(d.result).toBeDefined();
+    expect(declined.inputs[0]!.enrollConsent).toBeUndefined();
+
+    // A page that claims consent on a kiosk that never offered the choice enrolls nobody.
+    const notOffered = new RecordingProvider();
+    const n = setup(notOffered);
+    n.service.submit(n.answer({ enrollConsent: true }));
+    await expect.poll(n.result).toBeDefined();
+    expect(notOffered.inputs[0]!.enrollConsent).toBeUndefined();
   });
 });
