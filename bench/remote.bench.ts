@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commonParams, formEncode, signParams, type FlatParams } from '../cloudauth';
-import { createAccessKey, type NewAccessKey } from '../server/admin';
+import { createAccessKey } from '../server/admin';
 import { createServerLogger } from '../server/log';
 import { ReferenceStore } from '../server/references/store';
 import { serverKeys, startServer } from '../server/start';
@@ -13,6 +11,7 @@ import { chromiumPath, launchChromium } from '../test/support/chromium';
 import { cameraFrom, chipPhotoFrom, passiveOnly, VLADO1_HEAD, VLADO_AT_KIOSK } from '../test/support/verify-fixtures';
 import { masterKeyEnv } from '../test/server/support/harness';
 import { median, metric, type Benchmark } from './harness';
+import { load, percentile, postForm, signedBody } from './signed-load';
 
 // Remote verification on our service, in this process on loopback with the real face engine
 // (2 worker threads): face_verify `match` against an enrolled chip photo, four callers back to
@@ -22,25 +21,6 @@ import { median, metric, type Benchmark } from './harness';
 const MATCH_SECONDS = 15;
 const PAGE_RUNS = 3;
 const ID = '11010519491231002X';
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
-function signedBody(key: NewAccessKey, action: string, version: string, own: FlatParams): string {
-  const params = { ...commonParams({ action, version, accessKeyId: key.AccessKeyId, format: 'JSON', timestamp: new Date(), nonce: randomUUID() }), ...own };
-  return formEncode(signParams(params, key.AccessKeySecret, 'POST'));
-}
-
-function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/`, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 const bench: Benchmark = {
   name: 'remote',
   description: 'remote verification: face_verify match req/s and p99 against an enrolled reference (2 face workers), H5 page load to first detected face (fake camera)',
@@ -59,28 +39,14 @@ const bench: Benchmark = {
       const agent = new Agent({ keepAlive: true, maxSockets: 8 });
       const matchBody = () => signedBody(key, 'ExecuteRequest', '2017-03-31', { Service: 'face_verify', ServiceParameters: JSON.stringify({ method: 'match', name: '张三', certNumber: ID, imgbase64: face }) });
       let firstRefusal: string | undefined;
-      const run = async (seconds: number, concurrency: number) => {
-        const latencies: number[] = [];
-        let errors = 0;
-        const started = performance.now();
-        const end = started + seconds * 1000;
-        await Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (performance.now() < end) {
-              const t0 = performance.now();
-              const answer = await post(agent, server.url, matchBody()).catch(() => ({ status: 0, text: '' }));
-              if (answer.status === 200 && answer.text.includes('"Z8300"')) latencies.push(performance.now() - t0);
-              else {
-                errors++;
-                firstRefusal ??= answer.text.slice(0, 200);
-              }
-            }
-          }),
-        );
-        return { latencies: latencies.sort((a, b) => a - b), errors, elapsed: (performance.now() - started) / 1000 };
+      const match = async () => {
+        const answer = await postForm(agent, server.url, matchBody());
+        const same = answer.status === 200 && answer.text.includes('"Z8300"');
+        if (!same) firstRefusal ??= answer.text.slice(0, 200);
+        return same;
       };
-      await run(2, 2); // warm-up: the workers load their models
-      const match = await run(MATCH_SECONDS, 4);
+      await load(2, 2, match); // warm-up: the workers load their models
+      const matched = await load(MATCH_SECONDS, 4, match);
       agent.destroy();
       if (firstRefusal) console.warn(`match answers other than Z8300; the first: ${firstRefusal}`);
 
@@ -90,7 +56,7 @@ const bench: Benchmark = {
         const browser = await launchChromium({ fakeCameraY4m: camera });
         try {
           for (let i = 0; i < PAGE_RUNS; i++) {
-            const token = await post(new Agent(), server.url, signedBody(key, 'GetVerifyToken', '2018-09-16', { Biz: 'H5Bench', TicketId: `bench-${i}`, Binding: JSON.stringify({ Name: '张三', IdentificationNumber: ID }) }));
+            const token = await postForm(new Agent(), server.url, signedBody(key, 'GetVerifyToken', '2018-09-16', { Biz: 'H5Bench', TicketId: `bench-${i}`, Binding: JSON.stringify({ Name: '张三', IdentificationNumber: ID }) }));
             const pageUrl = (JSON.parse(token.text) as { Data: { CloudauthPageUrl: string } }).Data.CloudauthPageUrl;
             // A fresh context per run: nothing cached from the previous load.
             const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
@@ -110,10 +76,10 @@ const bench: Benchmark = {
         console.warn('Chromium is not installed: h5_first_face_ms is not measured (apt-get install chromium).');
       }
       return [
-        metric('match_rps', Number((match.latencies.length / match.elapsed).toFixed(2)), 'req/s'),
-        metric('match_p50_ms', Math.round(percentile(match.latencies, 50)), 'ms'),
-        metric('match_p99_ms', Math.round(percentile(match.latencies, 99)), 'ms'),
-        metric('match_errors', match.errors, 'requests', { max: 0 }),
+        metric('match_rps', Number((matched.latencies.length / matched.elapsed).toFixed(2)), 'req/s'),
+        metric('match_p50_ms', Math.round(percentile(matched.latencies, 50)), 'ms'),
+        metric('match_p99_ms', Math.round(percentile(matched.latencies, 99)), 'ms'),
+        metric('match_errors', matched.errors, 'requests', { max: 0 }),
         metric('h5_first_face_ms', firstFace.length ? Math.round(median(firstFace)) : Number.NaN, 'ms'),
       ];
     } finally {

@@ -1,16 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { commonParams, formEncode, signParams, toBase64Value, type FlatParams } from '../cloudauth';
+import { toBase64Value, type FlatParams } from '../cloudauth';
 import { createAccessKey, type NewAccessKey } from '../server/admin';
 import { openRepository } from '../server/repository/open';
 import { serverKeys } from '../server/start';
 import { masterKeyEnv } from '../test/server/support/harness';
 import { spawnServer, type ServerProcess } from '../test/server/support/processes';
 import { metric, type Benchmark } from './harness';
+import { load, percentile, postForm, signedBody } from './signed-load';
 
 // The service in its own process (SQLite in a temp dir), the load generator here on loopback:
 // signed GetStatus (fresh nonce and signature per request, as a real client sends), then CompareFaces
@@ -19,49 +19,16 @@ import { metric, type Benchmark } from './harness';
 const GETSTATUS_SECONDS = 10;
 const COMPARE_SECONDS = 15;
 
-function signedBody(key: NewAccessKey, action: string, own: FlatParams): string {
-  const params = { ...commonParams({ action, version: '2018-09-16', accessKeyId: key.AccessKeyId, format: 'JSON', timestamp: new Date(), nonce: randomUUID() }), ...own };
-  return formEncode(signParams(params, key.AccessKeySecret, 'POST'));
-}
-
-/** The first refusal's body, so a failed run says why (a code, never parameters). */
+/** The first refusal's code, so a failed run says why (a code, never parameters). */
 let firstRefusal: string | undefined;
 
-function post(agent: Agent, url: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/`, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => res.statusCode !== 200 && chunks.push(c));
-      res.on('end', () => {
-        if (res.statusCode !== 200 && firstRefusal === undefined) {
-          const text = Buffer.concat(chunks).toString('utf8');
-          firstRefusal = /"Code":"([^"]+)"|<Code>([^<]+)<\/Code>/.exec(text)?.slice(1).find(Boolean) ?? `HTTP ${res.statusCode}`;
-        }
-        resolve(res.statusCode ?? 0);
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** `concurrency` loops sending back to back for `seconds`; latencies of 2xx answers in ms. */
-async function load(seconds: number, concurrency: number, send: () => Promise<number>): Promise<{ latencies: number[]; errors: number; elapsed: number }> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const end = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        const status = await send().catch(() => 0);
-        if (status === 200) latencies.push(performance.now() - t0);
-        else errors++;
-      }
-    }),
-  );
-  return { latencies, errors, elapsed: (performance.now() - started) / 1000 };
+/** One signed 2018-09-16 call; true when it was answered 200. */
+async function call(agent: Agent, url: string, key: NewAccessKey, action: string, own: FlatParams): Promise<boolean> {
+  const answer = await postForm(agent, url, signedBody(key, action, '2018-09-16', own));
+  if (answer.status !== 200 && firstRefusal === undefined) {
+    firstRefusal = /"Code":"([^"]+)"|<Code>([^<]+)<\/Code>/.exec(answer.text)?.slice(1).find(Boolean) ?? `HTTP ${answer.status}`;
+  }
+  return answer.status === 200;
 }
 
 /**
@@ -77,7 +44,6 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 async function prepare(dataDir: string, env: Record<string, string>): Promise<NewAccessKey> {
   const repo = await openRepository({ dataDir });
@@ -102,7 +68,7 @@ const bench: Benchmark = {
       const url = server.url;
       const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
-      const getStatus = () => post(agent, url, signedBody(key, 'GetStatus', { Biz: 'BenchBiz', TicketId: `t-${Math.floor(Math.random() * 1000)}` }));
+      const getStatus = () => call(agent, url, key, 'GetStatus', { Biz: 'BenchBiz', TicketId: `t-${Math.floor(Math.random() * 1000)}` });
       await load(1, 16, getStatus); // warm-up
       const cpuBefore = cpuSeconds(server.child.pid);
       // 16 keep-alive connections sending back to back: enough to keep the server busy, few enough
@@ -110,14 +76,14 @@ const bench: Benchmark = {
       const gs = await load(GETSTATUS_SECONDS, 16, getStatus);
       const cpuAfter = cpuSeconds(server.child.pid);
       const cpuPerRequestUs = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : Math.round(((cpuAfter - cpuBefore) / Math.max(1, gs.latencies.length + gs.errors)) * 1e6);
-      const sorted = gs.latencies.sort((a, b) => a - b);
+      const sorted = gs.latencies;
 
       const [a, b] = await Promise.all(['person-vlado.jpg', 'person-vlado1.jpg'].map((f) => readFile(join(import.meta.dirname, '../test/fixtures/faces', f))));
-      const compareBody = () => signedBody(key, 'CompareFaces', { SourceImageType: 'FacePic', SourceImageValue: toBase64Value(a!), TargetImageType: 'FacePic', TargetImageValue: toBase64Value(b!) });
-      await load(2, 2, () => post(agent, url, compareBody()));
+      const compare = () => call(agent, url, key, 'CompareFaces', { SourceImageType: 'FacePic', SourceImageValue: toBase64Value(a!), TargetImageType: 'FacePic', TargetImageValue: toBase64Value(b!) });
+      await load(2, 2, compare);
       // Four callers against two workers: the queue stays short, so every call is answered.
-      const cmp = await load(COMPARE_SECONDS, 4, () => post(agent, url, compareBody()));
-      const cmpSorted = cmp.latencies.sort((x, y) => x - y);
+      const cmp = await load(COMPARE_SECONDS, 4, compare);
+      const cmpSorted = cmp.latencies;
       agent.destroy();
       if (firstRefusal) console.warn(`the service refused requests; the first with ${firstRefusal}`);
       return [

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { inTransaction } from '../repository/pg-transaction';
 import type { TicketStatus } from '../repository/types';
 import type { ConsoleStore, TicketForRemoval } from './store';
 import type { AccessLogEntry, BizSettings, ConsoleUser, RecordQuery, RecordRow, ReviewRecord, Role, SessionRecord, Source } from './types';
@@ -79,19 +80,8 @@ export class PostgresConsoleStore implements ConsoleStore {
     return (await this.pool.query(sql, params)).rowCount ?? 0;
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const value = await work(client);
-      await client.query('COMMIT');
-      return value;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { maskIdNumber } from '../../../idcard/id-number';
 import type { HeldCard } from '../reader/types';
 import type { VerificationRecord } from '../verify/verify-service';
+import type { AuditRow } from './audit-store';
 
 /**
  * What the audit trail keeps beside audit-store's verification rows, in the same SQLite file
@@ -53,20 +54,8 @@ export interface AuditQuery {
   offset?: number;
 }
 
-export interface AuditListRow {
-  verification_id: string;
-  started_at: string;
-  card_type: string;
-  id_number_masked: string;
-  provider: string;
-  verdict: string;
-  reason: string | null;
-  score: number | null;
-  threshold: number | null;
-  far: number | null;
-  liveness_passed: number;
-  liveness_challenge: string | null;
-  liveness_checks: string;
+/** An audit row as the operator's browser lists it: the store's row plus this ledger's extras. */
+export interface AuditListRow extends Omit<AuditRow, 'duration_ms' | 'detail' | 'provider_code'> {
   attempt: number | null;
   session_id: string | null;
   has_images: number;
