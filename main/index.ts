@@ -1,12 +1,13 @@
 // Electron shell: wiring only. Services live in main/services and never import electron.
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, safeStorage, session, utilityProcess } from 'electron';
 import { APP_ORIGIN, appSchemePrivileges, createAppProtocolHandler } from './electron/app-protocol';
 import { registerContractIpc } from './electron/ipc';
 import { installPermissionHandlers, lockDownWebContents } from './electron/security';
 import { createKioskWindow } from './electron/window';
 import { quitAfterStopping } from './electron/quit';
 import { utilityProcessLauncher } from './electron/utility-launcher';
+import { safeStorageCipher } from './electron/safe-storage-cipher';
 import { electronOperator } from './electron/operator-window';
 import { createDispatcher } from '../contract/dispatcher';
 import { defaultDataDir } from './app-paths';
@@ -42,6 +43,8 @@ async function start(): Promise<void> {
     env: process.env,
     // Vendor SDKs and WLT decoders run as utility processes: no RunAsNode fuse needed.
     childLauncher: utilityProcessLauncher(utilityProcess),
+    // The AccessKey the operator enters is sealed by the OS keyring when there is one.
+    secretCipher: safeStorageCipher(safeStorage) ?? undefined,
   });
   installPermissionHandlers(session.defaultSession);
   protocol.handle('app', createAppProtocolHandler(join(root, 'out', 'renderer')));

@@ -7,7 +7,7 @@ import { AuditStore } from './audit/audit-store';
 import { AuditLedger, loadOrCreateAuditKey } from './audit/audit-ledger';
 import { httpDeliver, OutboxSender } from './audit/outbox';
 import { PinGate } from './operator/pin';
-import { keyFileCipher, SecretStore } from './operator/secrets';
+import { keyFileCipher, SecretStore, type SecretCipher } from './operator/secrets';
 import type { ProviderFactory } from './operator/live-provider';
 import { FallbackProvider } from './operator/fallback-provider';
 import { Kiosk } from './kiosk';
@@ -31,6 +31,8 @@ export interface CreateKioskOptions {
   env: Record<string, string | undefined>;
   /** Starts vendor SDK / WLT decoder children; the Electron shell passes its utility-process launcher. */
   childLauncher?: ChildLauncher;
+  /** Seals the AccessKey; the Electron shell passes safeStorage's when the OS keyring is there. Default: the 0600 key file. */
+  secretCipher?: SecretCipher;
 }
 
 function appVersion(appRoot: string): string {
@@ -141,7 +143,9 @@ export async function createKiosk(opts: CreateKioskOptions): Promise<Kiosk> {
   const exposed = refuseExposedSecret(settings, settingsFile, opts);
   // One key (0600) seals biometric images, keys the ID-number hash and seals the AccessKey file.
   const key = loadOrCreateAuditKey(join(opts.dataDir, 'audit.key'));
-  const secrets = new SecretStore(join(opts.dataDir, 'secrets.sealed'), keyFileCipher(key));
+  const cipher = opts.secretCipher ?? keyFileCipher(key);
+  // One file per cipher: a kiosk moved between shells does not try to open the other's seal.
+  const secrets = new SecretStore(join(opts.dataDir, cipher.kind === 'key-file' ? 'secrets.sealed' : 'secrets.safe-storage.sealed'), cipher);
   const stored = secrets.read();
   // The environment wins over the sealed file (Alibaba's own tools use the same variables).
   settings.verify.cloudauth.accessKeyId = opts.env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? stored.accessKeyId ?? settings.verify.cloudauth.accessKeyId;

@@ -8,7 +8,7 @@ import { repoRoot } from '../../support/test-kiosk';
 const electron = vi.hoisted(() => ({ current: {} as Record<string, any> }));
 // Each test installs a fresh fake; the getters read whichever is current.
 vi.mock('electron', () => {
-  const keys = ['app', 'BrowserWindow', 'ipcMain', 'session', 'protocol', 'powerSaveBlocker', 'Menu', 'utilityProcess'];
+  const keys = ['app', 'BrowserWindow', 'ipcMain', 'session', 'protocol', 'powerSaveBlocker', 'Menu', 'utilityProcess', 'safeStorage'];
   const mod: Record<string, unknown> = {};
   for (const key of keys) Object.defineProperty(mod, key, { enumerable: true, get: () => electron.current[key] });
   return mod;
@@ -28,6 +28,11 @@ function fakeElectron(lock: boolean, packaged = false) {
     powerSaveBlocker: { start: vi.fn(() => 7), stop: vi.fn() },
     Menu: { setApplicationMenu: vi.fn() },
     utilityProcess: new FakeUtilityProcessModule(),
+    safeStorage: {
+      isEncryptionAvailable: vi.fn(() => true),
+      encryptString: vi.fn((plain: string) => Buffer.from(plain, 'utf8')),
+      decryptString: vi.fn((sealed: Buffer) => sealed.toString('utf8')),
+    },
   };
 }
 
@@ -56,6 +61,8 @@ describe('Electron main entry (mocked electron module)', () => {
     expect([...e.ipcMain.handlers.keys()]).toEqual(['renzheng:invoke', 'renzheng:operator-invoke']);
     expect(e.session.defaultSession.requestHandler).toBeTypeOf('function');
     expect(e.powerSaveBlocker.start).toHaveBeenCalledWith('prevent-display-sleep');
+    // The AccessKey store is sealed by the OS keyring when Electron has one.
+    expect(e.safeStorage.isEncryptionAvailable).toHaveBeenCalled();
     const win = FakeBrowserWindow.instances[0]!;
     expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, preload: join(repoRoot, 'out/preload/index.cjs') });
     expect(win.loadURL).toHaveBeenCalledWith('app://kiosk/index.html');
