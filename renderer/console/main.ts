@@ -1,3 +1,6 @@
+// Chinese renders on any machine: the CJK font ships with the page (served by the service, never a CDN).
+import '@fontsource/noto-sans-sc/400.css';
+import '@fontsource/noto-sans-sc/700.css';
 import { DICTIONARIES, type Key, type Lang } from './i18n';
 import { stackedBars, type DayPoint } from './chart';
 

@@ -1,3 +1,6 @@
+// Chinese renders on any phone: the CJK font ships with the page (served by the service, never a CDN).
+import '@fontsource/noto-sans-sc/400.css';
+import '@fontsource/noto-sans-sc/700.css';
 import { createRoot } from 'react-dom/client';
 import { H5App } from './H5App';
 

@@ -12,8 +12,6 @@ import { startWebHost, type RunningWebHost } from '../../main/web-host';
 import { FakeReader } from './fake-reader';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
-/** Screens of the unhappy (and happy) paths, kept as test artifacts (test-results/ is not committed). */
-export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 export const quietLog = createLogger({ level: 'error', write: () => undefined });
 
 /** A provider double that records what reached main and answers with a fixed outcome. */

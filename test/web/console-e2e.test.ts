@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -12,8 +12,9 @@ import { captureIo } from '../cloudauth/support/cli-io';
 import { NEW_PASSWORD } from '../server/support/console';
 import { fakeFace } from '../server/support/fake-face';
 import { startTestServer, type TestServer } from '../server/support/harness';
+import { screenshot } from '../support/screenshots';
 import { chromiumPath, launchChromium } from '../support/chromium';
-import { repoRoot, screenshotDir } from '../support/test-kiosk';
+import { repoRoot } from '../support/test-kiosk';
 
 // The console in Chromium against the service, with real face photos (so the review screen shows
 // faces) and a stand-in engine that knows which fixture shows whom: vlado and vlado1 are one man.
@@ -44,7 +45,7 @@ describe.skipIf(!chromiumPath)('the service console in Chromium', () => {
   let evil: Server;
   let adminPassword: string;
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshotDir, `console-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, `console-${name}`, { fullPage: true });
 
   async function submit(biz: string, ticketId: string, id: string, face: Buffer, card: Buffer) {
     return t.client().submitVerification({
@@ -86,7 +87,6 @@ describe.skipIf(!chromiumPath)('the service console in Chromium', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(screenshotDir, { recursive: true });
     t = await startTestServer({ face: photoFace() });
     await t.createBiz('CounterBiz', 'RPBasic');
     await t.createBiz('ManualBiz', 'RPManual');

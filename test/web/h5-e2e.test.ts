@@ -1,7 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import RPCClient from '@alicloud/pop-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,15 +8,14 @@ import { callbackSignature, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } f
 import { ReferenceStore } from '../../server/references/store';
 import { serverKeys } from '../../server/start';
 import { startTestServer, type TestServer } from '../server/support/harness';
+import { screenshot } from '../support/screenshots';
 import { chromiumPath, launchChromium } from '../support/chromium';
-import { repoRoot } from '../support/test-kiosk';
 import { cameraFrom, chipPhotoFrom, LINDA_AT_KIOSK, passiveOnly, VLADO1_HEAD, VLADO_AT_KIOSK } from '../support/verify-fixtures';
 
 // The H5 flow end to end: the official pop-core client asks our service for a VerifyToken, a
 // phone-sized Chromium with a fake camera opens the CloudauthPageUrl, consents, captures with
 // Human, and the service decides with the real face engine against the enrolled chip photo.
 const ID = '11010519491231002X';
-const shots = join(repoRoot, 'test-results', 'screenshots');
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
 
 describe.skipIf(!chromiumPath)('the H5 verification page on a phone', () => {
@@ -30,7 +27,6 @@ describe.skipIf(!chromiumPath)('the H5 verification page on a phone', () => {
   const browsers: Browser[] = [];
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     t = await startTestServer({ face: await startFaceWorker({ workers: 1 }), faceWorkers: 1, far: 0.001, h5: { capture: passiveOnly }, allowAddresses: ['127.0.0.1/32'], callbackBackoffMs: () => 300 });
     await t.createBiz('H5Biz', 'RPH5BioOnly');
     const keys = serverKeys(t.dataDir, t.env);
@@ -85,19 +81,19 @@ describe.skipIf(!chromiumPath)('the H5 verification page on a phone', () => {
     const { page, foreign } = await phone(camera);
     await page.goto(url);
     await page.waitForSelector('[data-h5-screen=intro]');
-    await page.screenshot({ path: join(shots, `h5-${name}-1-consent.png`), fullPage: true });
+    await screenshot(page, `h5-${name}-1-consent`, { fullPage: true });
     if (name === 'fail') {
       // The English page too (the phone's language picks the first; the switch is always there).
       await page.click('[data-testid=h5-language]');
       expect(await page.textContent('[data-testid=h5-consent]')).toContain('I agree');
-      await page.screenshot({ path: join(shots, `h5-${name}-1-consent-en.png`), fullPage: true });
+      await screenshot(page, `h5-${name}-1-consent-en`, { fullPage: true });
     }
     await page.click('[data-testid=h5-consent]');
     await page.waitForSelector('[data-testid=h5-capture]', { timeout: 30_000 });
     await page.waitForSelector('[data-face-seen]', { timeout: 90_000 }).catch(() => undefined);
-    await page.screenshot({ path: join(shots, `h5-${name}-2-capture.png`) });
+    await screenshot(page, `h5-${name}-2-capture`);
     await page.waitForSelector('[data-h5-screen=result], [data-h5-screen=problem]', { timeout: 120_000 });
-    await page.screenshot({ path: join(shots, `h5-${name}-3-result.png`), fullPage: true });
+    await screenshot(page, `h5-${name}-3-result`, { fullPage: true });
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(360);
     const verdict = await page.getAttribute('main', 'data-verdict');
@@ -127,7 +123,7 @@ describe.skipIf(!chromiumPath)('the H5 verification page on a phone', () => {
     const reused = await page.goto(url);
     expect(reused?.status()).toBe(410);
     expect(await page.getAttribute('body', 'data-h5-problem')).toBe('spent');
-    await page.screenshot({ path: join(shots, 'h5-reused-link.png'), fullPage: true });
+    await screenshot(page, 'h5-reused-link', { fullPage: true });
   }, 300_000);
 
   it('fails another face; GetStatus answers 2', async () => {
@@ -145,7 +141,7 @@ describe.skipIf(!chromiumPath)('the H5 verification page on a phone', () => {
       const answer = await page.goto(url);
       expect(answer?.status()).toBe(410);
       expect(await page.getAttribute('body', 'data-h5-problem')).toBe('expired');
-      await page.screenshot({ path: join(shots, 'h5-expired-link.png'), fullPage: true });
+      await screenshot(page, 'h5-expired-link', { fullPage: true });
     } finally {
       t.clockOffsetMs = 0;
     }

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningWebHost } from '../../main/web-host';
 import { chromiumPath, launchChromium } from '../support/chromium';
-import { repoRoot, screenshotDir, startTestWebHost } from '../support/test-kiosk';
+import { repoRoot, startTestWebHost } from '../support/test-kiosk';
+import { screenshot } from '../support/screenshots';
 import { y4mFromImage } from '../support/y4m';
 
 // Web e2e of the foundation: the built renderer in Debian chromium against the web host.
@@ -133,7 +134,6 @@ describe.skipIf(!chromiumPath)('a settings file the kiosk cannot use', () => {
     expect(text).toContain('暂停服务');
     expect(text).toContain('settings.json');
     expect(text).toContain('verify.far');
-    mkdirSync(screenshotDir, { recursive: true });
-    await page.screenshot({ path: join(screenshotDir, 'out-of-service-bad-settings.png') });
+    await screenshot(page, 'out-of-service-bad-settings');
   });
 });

@@ -9,7 +9,8 @@ import { openCaptureScreen } from '../renderer/capture-e2e';
 import { startTestServer, type TestServer } from '../server/support/harness';
 import { chromiumPath, launchChromium } from '../support/chromium';
 import { FakeReader } from '../support/fake-reader';
-import { screenshotDir, startTestWebHost } from '../support/test-kiosk';
+import { startTestWebHost } from '../support/test-kiosk';
+import { screenshot } from '../support/screenshots';
 import { ENROLL_CONSENT_WORDING } from '../../main/services/kiosk';
 import { ReferenceStore } from '../../server/references/store';
 import { setBizSettings } from '../../server/references/biz-settings';
@@ -93,7 +94,7 @@ describe.skipIf(!chromiumPath)('the kiosk verifying through our cloudauth servic
       await page.waitForSelector('[data-testid=consent-enroll]', { timeout: 15_000 });
       if (tick) {
         await page.check('[data-testid=consent-enroll]');
-        await page.screenshot({ path: join(screenshotDir, 'consent-enroll-ticked.png') });
+        await screenshot(page, 'consent-enroll-ticked');
       }
       await page.click('[data-testid=consent-accept]');
       await page.waitForSelector('[data-screen=result]', { timeout: 90_000 });
