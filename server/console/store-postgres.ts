@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { inTransaction } from '../repository/pg-transaction';
+import { inTransaction, migrateUnderLock } from '../repository/pg-transaction';
 import type { TicketStatus } from '../repository/types';
 import type { ConsoleStore, TicketForRemoval } from './store';
 import type { AccessLogEntry, BizSettings, ConsoleUser, RecordQuery, RecordRow, ReviewRecord, Role, SessionRecord, Source } from './types';
@@ -60,15 +60,8 @@ export class PostgresConsoleStore implements ConsoleStore {
   /** Opens the store and creates its tables (the service's tables must exist: open the Repository first). */
   static async open(connectionString: string): Promise<PostgresConsoleStore> {
     const store = new PostgresConsoleStore(connectionString);
-    const client = await store.pool.connect();
-    try {
-      // The same advisory lock as the Repository's migration: two processes starting at once serialise.
-      await client.query('SELECT pg_advisory_lock(7411203)');
-      await client.query(SCHEMA);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(7411203)').catch(() => undefined);
-      client.release();
-    }
+    // The same lock as the Repository's migration: two processes starting at once serialise.
+    await migrateUnderLock(store.pool, SCHEMA);
     return store;
   }
 

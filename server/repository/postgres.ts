@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { inTransaction } from './pg-transaction';
+import { inTransaction, migrateUnderLock } from './pg-transaction';
 import type { AccessKeyRecord, BizRecord, PurgeResult, Repository, RepositoryFaults, Scheme, SealedRecord, StoredObject, SubmissionCommit, TicketRecord, TicketStatus, TokenRecord } from './types';
 
 const SCHEMA = `
@@ -77,15 +77,7 @@ export class PostgresRepository implements Repository {
   }
 
   async migrate(): Promise<void> {
-    // Two processes starting at once would race on CREATE IF NOT EXISTS; an advisory lock serialises them.
-    const client = await this.pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock(7411203)');
-      await client.query(SCHEMA);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(7411203)').catch(() => undefined);
-      client.release();
-    }
+    await migrateUnderLock(this.pool, SCHEMA);
   }
 
   async createAccessKey(r: AccessKeyRecord): Promise<void> {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { CallbackDispatcher, callbackSignature, EVENT_HEADER, SIGNATURE_HEADER, subscribeCallback, ticketDecided, TIMESTAMP_HEADER } from '../../server/callbacks/notify';
 import { addressPolicy } from '../../server/images/address-policy';
 import { ReferenceStore } from '../../server/references/store';
+import { startCallbackReceiver, type Arrival, type CallbackReceiver } from './support/callback-receiver';
 import { setBizSettings } from '../../server/references/biz-settings';
 import { serverKeys } from '../../server/start';
 import { fakeImage } from './support/fake-face';
@@ -152,24 +151,14 @@ function serverKeysFor() {
 }
 
 describe('ticket callbacks', () => {
-  let receiver: Server;
+  let receiver: CallbackReceiver;
   let url: string;
-  const arrivals: { headers: Record<string, string | string[] | undefined>; body: string; answered: number }[] = [];
-  let answers: number[] = [];
+  let arrivals: Arrival[];
   beforeAll(async () => {
-    receiver = createServer((request, response) => {
-      let body = '';
-      request.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      request.on('end', () => {
-        const answered = answers.shift() ?? 200;
-        arrivals.push({ headers: request.headers, body, answered });
-        response.writeHead(answered).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    receiver = await startCallbackReceiver();
+    ({ url, arrivals } = receiver);
   });
-  afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
+  afterAll(() => receiver.close());
 
   const waitFor = async (check: () => boolean, ms = 5000) => {
     const end = Date.now() + ms;
@@ -177,7 +166,7 @@ describe('ticket callbacks', () => {
   };
 
   it('POSTs the verdict signed with the seed, retries after a 500, and stops once acknowledged', async () => {
-    answers = [500];
+    receiver.answers.push(500);
     const client = t.client();
     await client.getVerifyToken({ Biz: 'RPMinBiz', TicketId: 'cb-1', CallbackUrl: url, CallbackSeed: 'seed-of-the-caller' } as never);
     const token = await client.getVerifyToken({ Biz: 'RPMinBiz', TicketId: 'cb-1' });

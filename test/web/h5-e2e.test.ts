@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import RPCClient from '@alicloud/pop-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +7,7 @@ import { ReferenceStore } from '../../server/references/store';
 import { serverKeys } from '../../server/start';
 import { startTestServer, type TestServer } from '../server/support/harness';
 import { screenshot } from '../support/screenshots';
+import { startCallbackReceiver, type Arrival, type CallbackReceiver } from '../server/support/callback-receiver';
 import { chromiumPath, launchChromium } from '../support/chromium';
 import { cameraFrom, chipPhotoFrom, LINDA_AT_KIOSK, passiveOnly, VLADO1_HEAD, VLADO_AT_KIOSK } from '../support/verify-fixtures';
 
@@ -20,10 +19,9 @@ const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isM
 
 describe.skipIf(!chromiumPath)('the H5 verification page on a phone', () => {
   let t: TestServer;
-  let receiver: Server;
+  let receiver: CallbackReceiver;
   let hookUrl: string;
-  const arrivals: { headers: Record<string, string | string[] | undefined>; body: string; answered: number }[] = [];
-  const answers: number[] = [500];
+  let arrivals: Arrival[];
   const browsers: Browser[] = [];
 
   beforeAll(async () => {
@@ -32,21 +30,13 @@ describe.skipIf(!chromiumPath)('the H5 verification page on a phone', () => {
     const keys = serverKeys(t.dataDir, t.env);
     const store = new ReferenceStore({ repo: t.server.repo, biometrics: keys.biometrics, indexKey: keys.tokenKey, now: () => new Date(), randomHex: (n) => 'e'.repeat(n * 2) });
     await store.enroll({ idNumber: ID, name: '张三', photo: await chipPhotoFrom('test/fixtures/faces/person-vlado1.jpg', VLADO1_HEAD), sourceKiosk: 'counter-1', consent: { source: 'kiosk', at: '2026-12-01T09:00:00Z', wording: 'enroll-v1' } });
-    receiver = createServer((request, response) => {
-      let body = '';
-      request.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      request.on('end', () => {
-        const answered = answers.shift() ?? 200;
-        arrivals.push({ headers: request.headers, body, answered });
-        response.writeHead(answered).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    // The caller's endpoint answers the first delivery with 500, then 200.
+    receiver = await startCallbackReceiver([500]);
+    ({ url: hookUrl, arrivals } = receiver);
   }, 240_000);
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
-    await new Promise<void>((r) => receiver?.close(() => r()));
+    await receiver?.close();
     await t?.close();
   });
 
