@@ -57,25 +57,6 @@ function readerFactory(appRoot: string, childLauncher: ChildLauncher | undefined
 }
 
 /**
- * While the face models load (seconds at boot), a verification waits for them (the local
- * provider's verify awaits the engine; the verify timeout bounds it) instead of failing the person
- * with "provider unavailable". Once loading settled, the provider's own status counts.
- */
-function waitsForEngine(provider: VerifyProvider, engine: Promise<unknown>): VerifyProvider {
-  let settled = false;
-  engine.then(() => (settled = true), () => (settled = true));
-  return {
-    name: provider.name,
-    status: () => {
-      const status = provider.status();
-      return settled ? status : { ready: true, detail: status.detail };
-    },
-    verify: (input) => provider.verify(input),
-    close: async () => provider.close?.(),
-  };
-}
-
-/**
  * Providers from settings. The local face engine (a worker thread; its models take seconds to
  * load) is started once, on first need, and shared by every local provider the operator's
  * changes create, so a new FAR applies at once.
@@ -90,7 +71,8 @@ function providerFactory(log: Logger, refused: string | undefined): { make: Prov
       const local = () => {
         // A site calibration (renzheng calibrate) and a site's own models apply from the engine's start.
         engine ??= startFaceWorker({ attributes: false, calibrationPath: site.calibrationFile, modelDirs: site.modelsDir ? [site.modelsDir] : undefined });
-        return waitsForEngine(createLocalProvider({ far, engine }), engine);
+        // While its models load the provider reports `loading`, and the verify service waits for it.
+        return createLocalProvider({ far, engine });
       };
       if (provider === 'cloudauth') {
         const cloud = createCloudauthProvider({ ...cloudauth, far });

@@ -19,7 +19,7 @@ export class LiveProvider implements VerifyProvider {
     return this.current.name;
   }
 
-  status(): { ready: boolean; detail: string } {
+  status(): ReturnType<VerifyProvider['status']> {
     return this.current.status();
   }
 
