@@ -60,36 +60,52 @@ export function invertSimilarity(t: Similarity): Similarity {
 /**
  * Warp `image` into a `size`x`size` crop where `toCrop` maps source pixels to crop pixels.
  * Bilinear sampling; outside the source reads edge pixels (replicate), which disturbs the models less
- * than black borders when a face sits at the edge of a tight chip photo.
+ * than black borders when a face sits at the edge of a tight chip photo. Where the crop shrinks the source
+ * (a large face in a full-size photo), each crop pixel averages a grid of samples over its footprint:
+ * plain bilinear would skip most source pixels and alias hair and skin texture into the crop.
  * Returns float RGB 0..255, HWC; with `mirror` the crop is flipped left-right.
  */
 export function warpToCrop(image: RgbImage, toCrop: Similarity, size: number, mirror = false): Float32Array {
   const inv = invertSimilarity(toCrop);
   const out = new Float32Array(size * size * 3);
   const { width: w, height: h, data } = image;
+  // Source pixels per crop pixel; samples per axis so that no sample is more than a source pixel apart.
+  const k = Math.min(MAX_SUPERSAMPLE, Math.max(1, Math.ceil(Math.hypot(inv.a, inv.b) - 1e-6)));
+  const weight = 1 / (k * k);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const cx = mirror ? size - 1 - x : x;
-      // Pixel centres: sample at the centre of each output pixel.
-      const ox = cx + 0.5, oy = y + 0.5;
-      let sx = inv.a * ox - inv.b * oy + inv.tx - 0.5;
-      let sy = inv.b * ox + inv.a * oy + inv.ty - 0.5;
-      sx = Math.min(Math.max(sx, 0), w - 1);
-      sy = Math.min(Math.max(sy, 0), h - 1);
-      const x0 = Math.floor(sx), y0 = Math.floor(sy);
-      const x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
-      const dx = sx - x0, dy = sy - y0;
-      const i00 = (y0 * w + x0) * 3, i01 = (y0 * w + x1) * 3, i10 = (y1 * w + x0) * 3, i11 = (y1 * w + x1) * 3;
       const o = (y * size + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const top = data[i00 + c]! + (data[i01 + c]! - data[i00 + c]!) * dx;
-        const bottom = data[i10 + c]! + (data[i11 + c]! - data[i10 + c]!) * dx;
-        out[o + c] = top + (bottom - top) * dy;
+      let r = 0, g = 0, b = 0;
+      for (let j = 0; j < k; j++) {
+        // Sample points spread evenly over the crop pixel (its centre when k = 1).
+        const oy = y + (j + 0.5) / k;
+        for (let i = 0; i < k; i++) {
+          const ox = cx + (i + 0.5) / k;
+          let sx = inv.a * ox - inv.b * oy + inv.tx - 0.5;
+          let sy = inv.b * ox + inv.a * oy + inv.ty - 0.5;
+          sx = Math.min(Math.max(sx, 0), w - 1);
+          sy = Math.min(Math.max(sy, 0), h - 1);
+          const x0 = Math.floor(sx), y0 = Math.floor(sy);
+          const x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
+          const dx = sx - x0, dy = sy - y0;
+          const i00 = (y0 * w + x0) * 3, i01 = (y0 * w + x1) * 3, i10 = (y1 * w + x0) * 3, i11 = (y1 * w + x1) * 3;
+          const w00 = (1 - dx) * (1 - dy), w01 = dx * (1 - dy), w10 = (1 - dx) * dy, w11 = dx * dy;
+          r += data[i00]! * w00 + data[i01]! * w01 + data[i10]! * w10 + data[i11]! * w11;
+          g += data[i00 + 1]! * w00 + data[i01 + 1]! * w01 + data[i10 + 1]! * w10 + data[i11 + 1]! * w11;
+          b += data[i00 + 2]! * w00 + data[i01 + 2]! * w01 + data[i10 + 2]! * w10 + data[i11 + 2]! * w11;
+        }
       }
+      out[o] = r * weight;
+      out[o + 1] = g * weight;
+      out[o + 2] = b * weight;
     }
   }
   return out;
 }
+
+/** Cap on samples per axis: a face 8x larger than the crop is already averaged over 64 samples a pixel. */
+const MAX_SUPERSAMPLE = 8;
 
 /** A canonical face layout: where the five points of `landmarks` should land, as fractions of the crop side. */
 export interface FaceTemplate {

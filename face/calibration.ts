@@ -17,6 +17,17 @@ export type ThresholdMethod = 'empirical' | 'tail-model' | 'confidence-bound' | 
 /** How two embeddings are turned into a "raw similarity" (higher = more alike). */
 export type Metric = 'euclidean' | 'cosine';
 
+/**
+ * One aligned crop an ONNX member embeds: on whose five points (the detector's or the landmark model's), zoomed
+ * by `scale` about the crop centre, mirrored or not. A member's vector is the mean direction of its views' vectors
+ * (test-time augmentation: the points of a 102x126 chip photo are a pixel or two off, and each view errs differently).
+ */
+export interface CropView {
+  points: 'detector' | 'landmarks';
+  scale: number;
+  mirror: boolean;
+}
+
 /** One embedding model of the engine and how faces are prepared for it. */
 export interface ModelMember {
   /** A tfjs embedder (face/embedders.ts EMBEDDER_IDS) or, with a pipeline, a model manifest id (face/models). */
@@ -33,6 +44,15 @@ export interface ModelMember {
   dims: number;
   /** Impostor mean and spread of this model's raw similarity: each is z-normalised before fusion. */
   norm: { mean: number; std: number };
+  /** ONNX pipeline only: the crops embedded (default: one crop on the pipeline's points, plus its mirror with `flip`). */
+  views?: CropView[];
+}
+
+/** The views an ONNX member embeds (its own list, or the one its older fields imply). */
+export function memberViews(member: Pick<ModelMember, 'views' | 'flip'>, pipeline: Pick<NonNullable<Calibration['pipeline']>, 'landmarks'>): CropView[] {
+  if (member.views?.length) return member.views;
+  const points = pipeline.landmarks ? 'landmarks' : 'detector';
+  return [{ points, scale: 1, mirror: false }, ...(member.flip ? [{ points, scale: 1, mirror: true }] : [])];
 }
 
 /**
@@ -192,12 +212,17 @@ export function parseCalibration(json: unknown): Calibration {
     if (m.landmarks !== 'centres' && m.landmarks !== 'corners') fail(`model.members[${i}].landmarks`);
     if (!Number.isInteger(m.dims) || m.dims < 0 || (m.dims === 0 && members!.length > 1)) fail(`model.members[${i}].dims`);
     if (!m.norm || !Number.isFinite(m.norm.mean) || !(m.norm.std > 0)) fail(`model.members[${i}].norm`);
+    if (m.views !== undefined) {
+      const valid = (v: CropView) => (v.points === 'detector' || v.points === 'landmarks') && v.scale > 0.5 && v.scale < 2 && typeof v.mirror === 'boolean';
+      if (!Array.isArray(m.views) || !m.views.length || !m.views.every(valid)) fail(`model.members[${i}].views`);
+    }
   });
   if (cal.version === 3) {
     const p = cal.pipeline;
     if (!p || typeof p.detector !== 'string' || (p.landmarks !== null && typeof p.landmarks !== 'string')) fail('pipeline');
     const q = p!.quality;
     if (!q || ![q.minEyeDistance, q.minSharpness, q.maxTurn].every(Number.isFinite)) fail('pipeline.quality');
+    if (!p!.landmarks && members!.some((m) => m.views?.some((v) => v.points === 'landmarks'))) fail('a view on landmark points, but pipeline.landmarks is null');
   }
   if (!cal.scale || !Number.isFinite(cal.scale.zeroAt) || !Number.isFinite(cal.scale.hundredAt) || cal.scale.zeroAt === cal.scale.hundredAt) fail('scale');
   for (const far of REPORTED_FARS) {

@@ -1,6 +1,6 @@
 import { JITTERS, jitteredCrops, meanVector, type Landmarks } from './align';
 import { faceAttributes, type DetectFaceAttributesResult } from './attributes';
-import { modelName, type Calibration, type ModelMember } from './calibration';
+import { memberViews, modelName, type Calibration, type ModelMember } from './calibration';
 import { checkImageTypes, compareEmbeddings, type CompareOptions, type CompareResult, type FaceEmbedding, type ImageType } from './compare';
 import { shippedCalibration } from './shipped-calibration';
 import { FaceDetector } from './detector';
@@ -108,20 +108,23 @@ function noFace(): FaceError {
   return new FaceError('Error.NoFaceDetected', 'No face was detected in the image.');
 }
 
-/** YuNet (→ landmark model, if the calibration names one) → each member's aligned crop (flip TTA when calibrated so), behind the quality gate. */
+/**
+ * YuNet (→ landmark model, if the calibration names one) → each member's aligned crops (its calibrated views), behind
+ * the quality gate. Quality is measured on the detector's points, as the calibration was.
+ */
 function onnxBackend(calibration: Calibration, pipeline: OnnxPipeline): Backend {
   const limits = calibration.pipeline!.quality;
+  const views = calibration.model.members.map((m) => memberViews(m, calibration.pipeline!));
   return {
     async embed(image, type, stages) {
       const faces = await pipeline.detect(image, stages);
       const face = faces[0];
       if (!face) throw noFace();
-      const measures = measureQuality(image, face.points);
+      const measures = measureQuality(image, face.detectorPoints);
       const problem = qualityProblem(measures, limits);
       // A face that cannot be judged is refused, never scored: a low score would read as "another person".
       if (problem) throw new FaceError('Error.FaceQualityTooLow', qualityMessage(problem, measures, type), { reason: problem, image: type });
-      const flip = calibration.model.members.some((m) => m.flip);
-      const parts = await pipeline.embed(image, face.points, flip, stages);
+      const parts = await pipeline.embed(image, face, views, stages);
       return { model: modelName(calibration), vector: concat(parts), box: face.box, faces: faces.length, stages };
     },
   };

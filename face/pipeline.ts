@@ -1,4 +1,5 @@
 import type { FivePoints } from './align';
+import type { CropView } from './calibration';
 import type { RgbImage } from '../imaging/rgb';
 import { OnnxEmbedder, meanDirection } from './onnx/embedder';
 import { LandmarkRegressor } from './onnx/landmarks';
@@ -92,12 +93,12 @@ export class OnnxPipeline {
     return faces;
   }
 
-  /** One vector per embedder for a face (flip: the mean direction of the face and its mirror image). */
-  async embed(image: RgbImage, points: FivePoints, flip: boolean, times?: StageTimes): Promise<Float32Array[]> {
+  /** One vector per embedder for a face: the mean direction of that embedder's views (one batch per embedder). */
+  async embed(image: RgbImage, face: PipelineFace, views: readonly (readonly CropView[])[], times?: StageTimes): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
-    for (const e of this.embedders) {
+    for (const [i, e] of this.embedders.entries()) {
       let t = performance.now();
-      const crops = flip ? [e.crop(image, points), e.crop(image, points, true)] : [e.crop(image, points)];
+      const crops = (views[i] ?? [{ points: 'landmarks', scale: 1, mirror: false }]).map((v) => e.crop(image, v.points === 'detector' ? face.detectorPoints : face.points, v.mirror, v.scale));
       if (times) times.align += performance.now() - t;
       t = performance.now();
       out.push(meanDirection(await e.embedCrops(crops)));

@@ -20,10 +20,12 @@ export interface QualityLimits {
 }
 
 /**
- * Limits set on the bake-off's fixtures (bench/results/accuracy.json, "quality"), loose enough that no
- * usable chip mimic or live photo of the colour fixtures is refused.
+ * Limits set on the bake-off's fixtures (bench/results/accuracy-bakeoff.txt, "quality gate"), loose enough that no
+ * usable chip mimic or live photo of the colour fixtures is refused: the six-crop engine still matched faces 10–12 px
+ * between the eyes and turned up to 0.75 correctly (every colour figure equal with and without the gate), so
+ * version 3's 12 px and 0.6 were loosened; a 9 px face or a profile stays refused.
  */
-export const DEFAULT_QUALITY_LIMITS: QualityLimits = { minEyeDistance: 12, minSharpness: 25, maxTurn: 0.6 };
+export const DEFAULT_QUALITY_LIMITS: QualityLimits = { minEyeDistance: 10, minSharpness: 25, maxTurn: 0.75 };
 
 /** Eyes this far apart in the sharpness sample: about a chip photo's own resolution, so sharp chips pass. */
 const SAMPLE_EYES = 20;

@@ -66,6 +66,15 @@ export function nms(faces: readonly YunetFace[], maxIou: number): YunetFace[] {
 }
 
 /**
+ * The faces to report from candidates after NMS (highest score first): every one at or above `minScore`, or, when
+ * none is, the single best weaker one (pure).
+ */
+export function keepFaces(candidates: readonly YunetFace[], minScore: number): YunetFace[] {
+  const confident = candidates.filter((f) => f.score >= minScore);
+  return confident.length ? confident : candidates.slice(0, 1);
+}
+
+/**
  * Where an image goes in the square network input: scaled to fit (never up by more than `maxUpscale`), at the
  * top-left corner, the rest black (pure).
  */
@@ -100,6 +109,12 @@ export function letterbox(image: RgbImage, size: number, scale: number): Float32
 export interface YunetOptions {
   /** Candidates below this score are dropped (OpenCV's demo uses 0.9; we keep weaker faces and take the largest). */
   minScore?: number;
+  /**
+   * When no candidate reaches minScore, the single best one at or above this score is kept: a photo known to show
+   * a face (a chip photo, a grayscale scan) can score a little lower, and "no face" there is a wrong answer. Only
+   * the best is kept, so a weak spurious box never competes with a real face on size.
+   */
+  fallbackScore?: number;
   maxIou?: number;
   /** Small photos (a 102x126 chip) are enlarged at most this much before detection. */
   maxUpscale?: number;
@@ -113,7 +128,7 @@ export class YunetDetector {
   ) {}
 
   static async create(manifest: ModelManifest, session: InferenceSession, options: YunetOptions = {}): Promise<YunetDetector> {
-    return new YunetDetector(session, manifest.input.size, { minScore: 0.6, maxIou: 0.3, maxUpscale: 3, ...options });
+    return new YunetDetector(session, manifest.input.size, { minScore: 0.6, fallbackScore: 0.4, maxIou: 0.3, maxUpscale: 3, ...options });
   }
 
   /** Faces in source pixels, highest score first. */
@@ -122,7 +137,8 @@ export class YunetDetector {
     const scale = letterboxScale(image.width, image.height, this.size, this.options.maxUpscale);
     const input = new Tensor('float32', letterbox(image, this.size, scale), [1, 3, this.size, this.size]);
     const outputs = (await this.session.run({ [this.session.inputNames[0]!]: input })) as unknown as YunetOutputs;
-    const faces = nms(decodeYunet(outputs, this.size, this.options.minScore), this.options.maxIou);
+    const { minScore, fallbackScore, maxIou } = this.options;
+    const faces = keepFaces(nms(decodeYunet(outputs, this.size, Math.min(minScore, fallbackScore)), maxIou), minScore);
     return faces.map((f) => ({
       score: f.score,
       box: { x: f.box.x / scale, y: f.box.y / scale, width: f.box.width / scale, height: f.box.height / scale },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CropView } from '../../face/calibration';
 import { makeChipMimic } from '../../face/chip-mimic';
 import type { FaceEngine } from '../../face/engine';
 import { decodeImage } from '../../face/image/decode';
@@ -15,18 +16,28 @@ import { readIdentities, type FaceSet, type FixturePhoto } from './fixtures';
 // Results are cached as JSON per (set, candidate, code revision) in the cache folder.
 
 /** Bump when collection changes in a way that makes cached vectors stale (each candidate has its own). */
-const REVISION = 4;
-/** The old engine's vectors depend only on the chip mimics, which revision 4 left unchanged. */
-const LEGACY_REVISION = 3;
+const REVISION = 5;
+/** The old engine embeds the chip mimics, which revision 5 changed (YuNet keeps its best weak face when it finds no confident one). */
+const LEGACY_REVISION = 5;
 
-/** One view of a photo (the chip mimic or the full-size photo) as the ONNX candidate saw it. */
+/** Every crop the candidates are built from: both sets of points, three zooms, and the mirror image. */
+export const COLLECTED_VIEWS: readonly CropView[] = (['detector', 'landmarks'] as const).flatMap((points) => [
+  { points, scale: 1, mirror: false },
+  { points, scale: 1, mirror: true },
+  { points, scale: 0.94, mirror: false },
+  { points, scale: 1.06, mirror: false },
+]);
+
+export function viewKey(v: CropView): string {
+  return `${v.points}@${v.scale}${v.mirror ? '/mirror' : ''}`;
+}
+
+/** One view of a photo (the chip mimic or the full-size photo) as the ONNX candidates saw it. */
 export interface OnnxView {
-  /** 0095 vectors (256 numbers each): aligned on YuNet's five points or on 0009's, plain and mirrored. */
-  yunet: { plain: number[]; mirrored: number[] };
-  lm0009: { plain: number[]; mirrored: number[] };
-  /** Quality measured on 0009's points and on YuNet's (the engine measures on the points it aligns on). */
+  /** 0095 vectors (256 numbers each) per COLLECTED_VIEWS key. */
+  vectors: Record<string, number[]>;
+  /** Quality measured on the detector's points, as the engine measures it. */
   quality: QualityMeasures;
-  yunetQuality: QualityMeasures;
   /** Box size, for the chip-resolution protocol. */
   eyeDistance: number;
 }
@@ -60,14 +71,12 @@ async function onnxView(pipeline: OnnxPipeline, image: RgbImage): Promise<OnnxVi
   const face = (await pipeline.detect(image))[0];
   if (!face) return null;
   const e = pipeline.embedders[0]!;
-  const d = face.detectorPoints, p = face.points;
-  const [yp, ym, lp, lm] = await e.embedCrops([e.crop(image, d), e.crop(image, d, true), e.crop(image, p), e.crop(image, p, true)]);
-  const [le, re] = face.points;
+  const crops = COLLECTED_VIEWS.map((v) => e.crop(image, v.points === 'detector' ? face.detectorPoints : face.points, v.mirror, v.scale));
+  const vectors = await e.embedCrops(crops);
+  const [le, re] = face.detectorPoints;
   return {
-    yunet: { plain: Array.from(yp!), mirrored: Array.from(ym!) },
-    lm0009: { plain: Array.from(lp!), mirrored: Array.from(lm!) },
-    quality: measureQuality(image, face.points),
-    yunetQuality: measureQuality(image, face.detectorPoints),
+    vectors: Object.fromEntries(COLLECTED_VIEWS.map((v, i) => [viewKey(v), Array.from(vectors[i]!)])),
+    quality: measureQuality(image, face.detectorPoints),
     eyeDistance: Math.hypot(re[0] - le[0], re[1] - le[1]),
   };
 }

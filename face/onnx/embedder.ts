@@ -1,5 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import { estimateSimilarity, warpToCrop, type FivePoints, type Point, type Similarity } from '../align';
+import { estimateSimilarity, jitter, warpToCrop, type FivePoints, type Point, type Similarity } from '../align';
 import type { RgbImage } from '../../imaging/rgb';
 import type { ModelManifest } from './manifest';
 import { toInputTensor } from './session';
@@ -26,9 +26,11 @@ export class OnnxEmbedder {
     return estimateSimilarity(points, this.manifest.template!.points.map(([x, y]): Point => [x * size, y * size]));
   }
 
-  /** The aligned crop (HWC float RGB), mirrored when asked. */
-  crop(image: RgbImage, points: FivePoints, mirror = false): Float32Array {
-    return warpToCrop(image, this.alignment(points), this.manifest.input.size, mirror);
+  /** The aligned crop (HWC float RGB), zoomed by `scale` about its centre and mirrored when asked. */
+  crop(image: RgbImage, points: FivePoints, mirror = false, scale = 1): Float32Array {
+    const size = this.manifest.input.size;
+    const t = this.alignment(points);
+    return warpToCrop(image, scale === 1 ? t : jitter(t, size, { dx: 0, dy: 0, scale, angle: 0 }), size, mirror);
   }
 
   async embedCrops(crops: readonly Float32Array[]): Promise<Float32Array[]> {

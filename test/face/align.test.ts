@@ -36,6 +36,15 @@ describe('five-point alignment', () => {
     expect(Math.abs((Math.floor(m / 3) % 80) - (79 - 60.5))).toBeLessThanOrEqual(1);
   });
 
+  it('averages a shrunk face over each crop pixel instead of aliasing its fine detail', () => {
+    // Stripes one pixel wide (hair, a knitted collar) shrunk 4x: every crop pixel covers two black and two white
+    // columns, so it must come out mid-grey; sampling one point per pixel would paint it black or white.
+    const w = 256, data = new Uint8Array(w * w * 3);
+    for (let y = 0; y < w; y++) for (let x = 0; x < w; x += 2) data.fill(255, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    const crop = warpToCrop({ width: w, height: w, data }, { a: 0.25, b: 0, tx: 0.125, ty: 0 }, 64);
+    for (let y = 4; y < 60; y++) for (let x = 4; x < 60; x++) expect(Math.abs(crop[(y * 64 + x) * 3]! - 127.5)).toBeLessThan(8);
+  });
+
   it('aligning the template onto itself is the identity', () => {
     const template = dlibTemplate(150, 0.25);
     const t = alignTo(templatePixels(template), template);

@@ -3,6 +3,7 @@ import {
   buildCalibration,
   confidenceThresholds,
   fusedSimilarity,
+  memberViews,
   modelName,
   parseCalibration,
   type ModelMember,
@@ -86,6 +87,25 @@ describe('score calibration', () => {
     expect(c.scale.hundredAt).toBeCloseTo(6, 10);
     expect(toScore(fusedSimilarity(a, a, members), c.scale)).toBe(100);
     expect(modelName(c)).toBe('dlib+mobilefacenet');
+  });
+
+  it('says which crops an ONNX member embeds, and refuses views the pipeline cannot make', () => {
+    const member = { flip: true };
+    // Older files: one crop on the pipeline's points, plus its mirror with flip.
+    expect(memberViews(member, { landmarks: null })).toEqual([
+      { points: 'detector', scale: 1, mirror: false },
+      { points: 'detector', scale: 1, mirror: true },
+    ]);
+    expect(memberViews({ flip: false }, { landmarks: 'intel-landmarks-0009' })).toEqual([{ points: 'landmarks', scale: 1, mirror: false }]);
+    const shipped = shippedCalibration();
+    const withViews = (views: unknown, landmarks: string | null = 'intel-landmarks-0009') =>
+      JSON.parse(JSON.stringify({ ...shipped, pipeline: { ...shipped.pipeline, landmarks }, model: { members: [{ ...shipped.model.members[0], views }] } }));
+    const views = [{ points: 'detector', scale: 1, mirror: false }, { points: 'landmarks', scale: 0.94, mirror: false }];
+    expect(parseCalibration(withViews(views)).model.members[0]!.views).toEqual(views);
+    expect(() => parseCalibration(withViews([]))).toThrow(/views/);
+    expect(() => parseCalibration(withViews([{ points: 'nose', scale: 1, mirror: false }]))).toThrow(/views/);
+    expect(() => parseCalibration(withViews([{ points: 'detector', scale: 3, mirror: false }]))).toThrow(/views/);
+    expect(() => parseCalibration(withViews(views, null))).toThrow(/landmark points/);
   });
 
   it('ships a calibration measured on real pairs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeYunet, letterboxScale, nms, YUNET_STRIDES } from '../../face/yunet';
+import { decodeYunet, keepFaces, letterboxScale, nms, YUNET_STRIDES } from '../../face/yunet';
 
 /** Outputs of a 64x64 input with one confident cell at stride 8, row 2, column 3. */
 function outputs(size: number) {
@@ -38,6 +38,15 @@ describe('YuNet decoding', () => {
   it('keeps the best of overlapping boxes and both of separate ones', () => {
     const f = (x: number, score: number) => ({ box: { x, y: 0, width: 10, height: 10 }, score, landmarks: [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]] as const });
     expect(nms([f(0, 0.7), f(1, 0.9), f(30, 0.6)], 0.3).map((k) => k.score)).toEqual([0.9, 0.6]);
+  });
+
+  it('reports every confident face, and only the single best weak one when no face is confident', () => {
+    const f = (score: number, width: number) => ({ box: { x: 0, y: 0, width, height: width }, score, landmarks: [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]] as const });
+    // A weak large box never joins confident faces (the engine takes the largest face).
+    expect(keepFaces([f(0.9, 10), f(0.7, 12), f(0.45, 200)], 0.6).map((k) => k.score)).toEqual([0.9, 0.7]);
+    // A grayscale or chip photo whose face scores 0.5: reported, alone.
+    expect(keepFaces([f(0.5, 40), f(0.42, 300)], 0.6).map((k) => k.score)).toEqual([0.5]);
+    expect(keepFaces([], 0.6)).toEqual([]);
   });
 
   it('fits a photo into the square input and enlarges a small chip at most maxUpscale times', () => {
