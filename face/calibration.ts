@@ -51,7 +51,7 @@ export interface ModelMember {
 /** The views an ONNX member embeds (its own list, or the one its older fields imply). */
 export function memberViews(member: Pick<ModelMember, 'views' | 'flip'>, pipeline: Pick<NonNullable<Calibration['pipeline']>, 'landmarks'>): CropView[] {
   if (member.views?.length) return member.views;
-  const points = pipeline.landmarks ? 'landmarks' : 'detector';
+  const points: CropView['points'] = pipeline.landmarks ? 'landmarks' : 'detector';
   return [{ points, scale: 1, mirror: false }, ...(member.flip ? [{ points, scale: 1, mirror: true }] : [])];
 }
 
