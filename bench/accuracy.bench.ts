@@ -61,9 +61,7 @@ function onnxVector(view: OnnxView | null, views: readonly CropView[], gate: boo
   if (!view) return null;
   if (gate && qualityProblem(view.quality, DEFAULT_QUALITY_LIMITS)) return null;
   // The mean direction of the views' unit vectors, as the engine computes it (face/onnx/embedder.ts).
-  const sum = new Array<number>(256).fill(0);
-  for (const v of views) view.vectors[viewKey(v)]!.forEach((x, k) => (sum[k]! += x));
-  return unit(sum);
+  return unit(views.map((v) => view.vectors[viewKey(v)]!).reduce((sum, vector) => sum.map((x, k) => x + vector[k]!)));
 }
 const onnx = (name: string, views: readonly CropView[], gate = false, fullViews = views): Candidate => ({
   name,
@@ -160,8 +158,8 @@ function photoFacts(s: CollectedSet): PhotoFacts[] {
       identity: p.identity,
       chipFound: !!o.chip,
       fullFound: !!o.full,
-      chipEyeDistance: o.chip?.eyeDistance ?? null,
-      fullEyeDistance: o.full?.eyeDistance ?? null,
+      chipEyeDistance: o.chip?.quality.eyeDistance ?? null,
+      fullEyeDistance: o.full?.quality.eyeDistance ?? null,
       fullTurn: o.full?.quality.turn ?? null,
     };
   });

@@ -59,33 +59,60 @@ export function invertSimilarity(t: Similarity): Similarity {
 
 /**
  * Warp `image` into a `size`x`size` crop where `toCrop` maps source pixels to crop pixels.
- * Bilinear sampling; outside the source reads edge pixels (replicate), which disturbs the models less
- * than black borders when a face sits at the edge of a tight chip photo. Where the crop shrinks the source
- * (a large face in a full-size photo), each crop pixel averages a grid of samples over its footprint:
- * plain bilinear would skip most source pixels and alias hair and skin texture into the crop.
- * Returns float RGB 0..255, HWC; with `mirror` the crop is flipped left-right.
+ * Returns float RGB 0..255, HWC; with `mirror` the crop is flipped left-right. Sampling as in `resample`.
  */
 export function warpToCrop(image: RgbImage, toCrop: Similarity, size: number, mirror = false): Float32Array {
   const inv = invertSimilarity(toCrop);
+  // Source pixels per crop pixel: samples per axis so that no sample is more than a source pixel apart.
+  const k = samplesPerAxis(Math.hypot(inv.a, inv.b));
+  return resample(image, { xx: inv.a, xy: -inv.b, yx: inv.b, yy: inv.a, x0: inv.tx, y0: inv.ty }, size, mirror, k, k);
+}
+
+/** `region` of `image` stretched to a `size`x`size` crop, x and y scaled apart (HWC float RGB 0..255). */
+export function stretchToCrop(image: RgbImage, region: { x: number; y: number; width: number; height: number }, size: number): Float32Array {
+  const px = region.width / size, py = region.height / size;
+  return resample(image, { xx: px, xy: 0, yx: 0, yy: py, x0: region.x, y0: region.y }, size, false, samplesPerAxis(px), samplesPerAxis(py));
+}
+
+/** Cap on samples per axis: a face 8x larger than the crop is already averaged over 64 samples a pixel. */
+const MAX_SUPERSAMPLE = 8;
+
+function samplesPerAxis(sourcePixelsPerCropPixel: number): number {
+  return Math.min(MAX_SUPERSAMPLE, Math.max(1, Math.ceil(sourcePixelsPerCropPixel - 1e-6)));
+}
+
+/** Crop pixel (continuous, corner origin) → source pixel: sx = xx·ox + xy·oy + x0, sy = yx·ox + yy·oy + y0. */
+interface SourceMap {
+  xx: number;
+  xy: number;
+  yx: number;
+  yy: number;
+  x0: number;
+  y0: number;
+}
+
+/**
+ * Bilinear sampling; outside the source reads edge pixels (replicate), which disturbs the models less than
+ * black borders when a face sits at the edge of a tight chip photo. Where the crop shrinks the source (a large
+ * face in a full-size photo), each crop pixel averages a kx×ky grid of samples over its footprint: plain
+ * bilinear would skip most source pixels and alias hair and skin texture into the crop.
+ */
+function resample(image: RgbImage, map: SourceMap, size: number, mirror: boolean, kx: number, ky: number): Float32Array {
   const out = new Float32Array(size * size * 3);
   const { width: w, height: h, data } = image;
-  // Source pixels per crop pixel; samples per axis so that no sample is more than a source pixel apart.
-  const k = Math.min(MAX_SUPERSAMPLE, Math.max(1, Math.ceil(Math.hypot(inv.a, inv.b) - 1e-6)));
-  const weight = 1 / (k * k);
+  const weight = 1 / (kx * ky);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const cx = mirror ? size - 1 - x : x;
       const o = (y * size + x) * 3;
       let r = 0, g = 0, b = 0;
-      for (let j = 0; j < k; j++) {
+      for (let j = 0; j < ky; j++) {
         // Sample points spread evenly over the crop pixel (its centre when k = 1).
-        const oy = y + (j + 0.5) / k;
-        for (let i = 0; i < k; i++) {
-          const ox = cx + (i + 0.5) / k;
-          let sx = inv.a * ox - inv.b * oy + inv.tx - 0.5;
-          let sy = inv.b * ox + inv.a * oy + inv.ty - 0.5;
-          sx = Math.min(Math.max(sx, 0), w - 1);
-          sy = Math.min(Math.max(sy, 0), h - 1);
+        const oy = y + (j + 0.5) / ky;
+        for (let i = 0; i < kx; i++) {
+          const ox = cx + (i + 0.5) / kx;
+          const sx = Math.min(Math.max(map.xx * ox + map.xy * oy + map.x0 - 0.5, 0), w - 1);
+          const sy = Math.min(Math.max(map.yx * ox + map.yy * oy + map.y0 - 0.5, 0), h - 1);
           const x0 = Math.floor(sx), y0 = Math.floor(sy);
           const x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
           const dx = sx - x0, dy = sy - y0;
@@ -103,9 +130,6 @@ export function warpToCrop(image: RgbImage, toCrop: Similarity, size: number, mi
   }
   return out;
 }
-
-/** Cap on samples per axis: a face 8x larger than the crop is already averaged over 64 samples a pixel. */
-const MAX_SUPERSAMPLE = 8;
 
 /** A canonical face layout: where the five points of `landmarks` should land, as fractions of the crop side. */
 export interface FaceTemplate {

@@ -93,12 +93,13 @@ export class OnnxPipeline {
     return faces;
   }
 
-  /** One vector per embedder for a face: the mean direction of that embedder's views (one batch per embedder). */
+  /** One vector per embedder for a face: the mean direction of that embedder's views (`views[i]`, one batch per embedder). */
   async embed(image: RgbImage, face: PipelineFace, views: readonly (readonly CropView[])[], times?: StageTimes): Promise<Float32Array[]> {
+    if (views.length !== this.embedders.length) throw new Error(`embed needs one list of views per embedder (${this.embedders.length}), got ${views.length}`);
     const out: Float32Array[] = [];
     for (const [i, e] of this.embedders.entries()) {
       let t = performance.now();
-      const crops = (views[i] ?? [{ points: 'landmarks', scale: 1, mirror: false }]).map((v) => e.crop(image, v.points === 'detector' ? face.detectorPoints : face.points, v.mirror, v.scale));
+      const crops = views[i]!.map((v) => e.crop(image, v.points === 'detector' ? face.detectorPoints : face.points, v.mirror, v.scale));
       if (times) times.align += performance.now() - t;
       t = performance.now();
       out.push(meanDirection(await e.embedCrops(crops)));

@@ -36,10 +36,8 @@ export function viewKey(v: CropView): string {
 export interface OnnxView {
   /** 0095 vectors (256 numbers each) per COLLECTED_VIEWS key. */
   vectors: Record<string, number[]>;
-  /** Quality measured on the detector's points, as the engine measures it. */
+  /** Quality measured on the detector's points, as the engine measures it (its eye distance also serves the chip-resolution protocol). */
   quality: QualityMeasures;
-  /** Box size, for the chip-resolution protocol. */
-  eyeDistance: number;
 }
 
 export interface OnnxPhoto {
@@ -73,11 +71,9 @@ async function onnxView(pipeline: OnnxPipeline, image: RgbImage): Promise<OnnxVi
   const e = pipeline.embedders[0]!;
   const crops = COLLECTED_VIEWS.map((v) => e.crop(image, v.points === 'detector' ? face.detectorPoints : face.points, v.mirror, v.scale));
   const vectors = await e.embedCrops(crops);
-  const [le, re] = face.detectorPoints;
   return {
     vectors: Object.fromEntries(COLLECTED_VIEWS.map((v, i) => [viewKey(v), Array.from(vectors[i]!)])),
     quality: measureQuality(image, face.detectorPoints),
-    eyeDistance: Math.hypot(re[0] - le[0], re[1] - le[1]),
   };
 }
 
