@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { maskIdNumber } from '../../../idcard/id-number';
 import type { HeldCard } from '../reader/types';
 import type { VerificationRecord } from '../verify/verify-service';
-import type { AuditRow } from './audit-store';
+import { VERIFICATIONS_TABLE, type AuditRow } from './audit-store';
 
 /**
  * What the audit trail keeps beside audit-store's verification rows, in the same SQLite file
@@ -90,11 +90,7 @@ export class AuditLedger {
     // The database holds masked numbers, ID hashes and sealed images: readable by the kiosk user only.
     if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS verifications (
-        verification_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL,
-        card_type TEXT NOT NULL, id_number_masked TEXT NOT NULL, provider TEXT NOT NULL,
-        verdict TEXT NOT NULL, reason TEXT, score REAL, threshold REAL, far REAL,
-        liveness_passed INTEGER NOT NULL, liveness_challenge TEXT, liveness_checks TEXT NOT NULL);
+      ${VERIFICATIONS_TABLE}
       CREATE TABLE IF NOT EXISTS verification_subjects (
         verification_id TEXT PRIMARY KEY, id_hash TEXT NOT NULL, session_id TEXT, attempt INTEGER);
       CREATE INDEX IF NOT EXISTS verification_subjects_hash ON verification_subjects(id_hash);

@@ -25,6 +25,16 @@ export interface AuditRow {
   provider_code: string | null;
 }
 
+/**
+ * The verifications table as the first release created it (later columns are added on open). The audit
+ * ledger shares the file and may open it first, so it creates the table from this same statement.
+ */
+export const VERIFICATIONS_TABLE = `CREATE TABLE IF NOT EXISTS verifications (
+        verification_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL,
+        card_type TEXT NOT NULL, id_number_masked TEXT NOT NULL, provider TEXT NOT NULL,
+        verdict TEXT NOT NULL, reason TEXT, score REAL, threshold REAL, far REAL,
+        liveness_passed INTEGER NOT NULL, liveness_challenge TEXT, liveness_checks TEXT NOT NULL);`;
+
 /** The verdict of a row whose verification has started and not yet finished. */
 export const PENDING = 'pending';
 
@@ -51,11 +61,7 @@ export class AuditStore implements VerificationAudit {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS verifications (
-        verification_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL,
-        card_type TEXT NOT NULL, id_number_masked TEXT NOT NULL, provider TEXT NOT NULL,
-        verdict TEXT NOT NULL, reason TEXT, score REAL, threshold REAL, far REAL,
-        liveness_passed INTEGER NOT NULL, liveness_challenge TEXT, liveness_checks TEXT NOT NULL);
+      ${VERIFICATIONS_TABLE}
       CREATE TABLE IF NOT EXISTS verification_images (
         verification_id TEXT PRIMARY KEY REFERENCES verifications(verification_id),
         live_jpeg BLOB NOT NULL, chip_photo BLOB, chip_photo_mime TEXT);`);
